@@ -1,0 +1,153 @@
+// Loads a small demo community into the local D1 database, once.
+// Usage: node scripts/seed.mjs [--force]
+import { randomBytes, scryptSync } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { wrangler } from './wrangler.mjs'
+
+export const DEMO_PASSWORD = 'microblog-demo'
+export const DEMO_USER = 'susan'
+
+/** Same format as src/lib/password.ts: scrypt$N$r$p$salt$hash. */
+function hashPassword(password) {
+  const N = 16384
+  const r = 8
+  const p = 5
+  const salt = randomBytes(16)
+  const key = scryptSync(password.normalize('NFKC'), salt, 32, { N, r, p, maxmem: 256 * N * r })
+  return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$')
+}
+
+// A tiny deterministic PRNG so every fresh install gets the same community.
+function prng(seed) {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const PEOPLE = [
+  ['susan', 'Gardener, tea drinker, reads too many novels.'],
+  ['john', 'Backend developer. Coffee-powered.'],
+  ['mary', 'Runner and weekend baker.'],
+  ['david', 'Photographer chasing the golden hour.'],
+  ['ana', 'Learning Rust one borrow at a time.'],
+  ['lucas', 'Cyclist. Maps nerd.'],
+  ['priya', 'Data scientist who loves board games.'],
+  ['kenji', 'Makes ramen and small web apps.'],
+  ['fatima', 'Teacher. Birdwatcher. Optimist.'],
+  ['oliver', 'Amateur astronomer.'],
+  ['chloe', 'Designer who cares about typography.'],
+  ['mateo', 'Plays bass in a garage band.'],
+]
+
+const OPENERS = [
+  'Just finished',
+  'Thinking about',
+  'Finally tried',
+  'Spent the morning on',
+  'Anyone else enjoying',
+  'Quick note on',
+  'Small win today:',
+  'Reading about',
+  'Can recommend',
+  'Still working on',
+]
+const TOPICS = [
+  'a long walk by the river',
+  'the new sourdough recipe',
+  'keyset pagination in SQLite',
+  'a rainy afternoon with a good book',
+  'my tiny balcony garden',
+  'the night sky without clouds',
+  'a bike ride up the hill',
+  'hypermedia and htmx',
+  'a very strong espresso',
+  'the photos from last weekend',
+  'a board game marathon',
+  'fixing a flaky test',
+  'the first tomatoes of the year',
+  'a new bass line',
+  'typography on small screens',
+]
+const CLOSERS = ['', ' 🙂', ' Highly recommended.', ' More soon.', ' What do you think?', ' Worth it.', ' https://example.com/notes']
+
+function sql(value) {
+  if (value === null) return 'NULL'
+  if (typeof value === 'number') return String(value)
+  return `'${String(value).replaceAll("'", "''")}'`
+}
+
+export function buildSeedSql(now = Date.now()) {
+  const random = prng(42)
+  const hash = hashPassword(DEMO_PASSWORD)
+  const lines = ['PRAGMA defer_foreign_keys = on;']
+  const day = 24 * 3600 * 1000
+  PEOPLE.forEach(([username, about], i) => {
+    const id = i + 1
+    const created = now - 60 * day + i * 3600 * 1000
+    const lastSeen = now - Math.floor(random() * 3 * day)
+    lines.push(
+      `INSERT INTO users (id, username, email, password_hash, about_me, language, last_seen_at, created_at) VALUES (${id}, ${sql(username)}, ${sql(`${username}@example.com`)}, ${sql(hash)}, ${sql(about)}, 'en', ${lastSeen}, ${created});`,
+    )
+  })
+  // Everyone follows 3–6 others.
+  const edges = new Set()
+  PEOPLE.forEach((_, i) => {
+    const count = 3 + Math.floor(random() * 4)
+    while ([...edges].filter((e) => e.startsWith(`${i + 1}:`)).length < count) {
+      const other = 1 + Math.floor(random() * PEOPLE.length)
+      if (other !== i + 1) edges.add(`${i + 1}:${other}`)
+    }
+  })
+  for (const edge of edges) {
+    const [a, b] = edge.split(':')
+    lines.push(`INSERT INTO follows (follower_id, followed_id, created_at) VALUES (${a}, ${b}, ${now - 30 * day});`)
+  }
+  // ~300 posts over the last eight weeks, newest a few minutes ago.
+  for (let n = 0; n < 300; n++) {
+    const author = 1 + Math.floor(random() * PEOPLE.length)
+    const age = n === 0 ? 5 * 60 * 1000 : Math.floor(random() * 56 * day)
+    const body = `${OPENERS[Math.floor(random() * OPENERS.length)]} ${TOPICS[Math.floor(random() * TOPICS.length)]}.${CLOSERS[Math.floor(random() * CLOSERS.length)]}`
+    lines.push(
+      `INSERT INTO posts (user_id, body, language, created_at) VALUES (${author}, ${sql(body)}, 'en', ${now - age});`,
+    )
+  }
+  // Fan the posts out to timelines and settle the counters, as the app would have.
+  lines.push(
+    `INSERT OR IGNORE INTO timeline_entries (owner_id, post_id, author_id, created_at)
+     SELECT f.follower_id, p.id, p.user_id, p.created_at FROM posts p JOIN follows f ON f.followed_id = p.user_id;`,
+    `INSERT OR IGNORE INTO timeline_entries (owner_id, post_id, author_id, created_at)
+     SELECT p.user_id, p.id, p.user_id, p.created_at FROM posts p;`,
+    `UPDATE users SET
+       post_count = (SELECT count(*) FROM posts WHERE user_id = users.id),
+       follower_count = (SELECT count(*) FROM follows WHERE followed_id = users.id),
+       following_count = (SELECT count(*) FROM follows WHERE follower_id = users.id);`,
+  )
+  return lines.join('\n') + '\n'
+}
+
+export function seedIfEmpty({ force = false } = {}) {
+  const out = wrangler(['d1', 'execute', 'DB', '--local', '--json', '--command', 'SELECT count(*) AS n FROM users'], {
+    capture: true,
+  })
+  const count = JSON.parse(out)[0]?.results?.[0]?.n ?? 0
+  if (count > 0 && !force) {
+    console.log(`Demo data: skipped (the local database already has ${count} users).`)
+    return
+  }
+  const dir = join(process.cwd(), '.wrangler')
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, 'seed.sql')
+  writeFileSync(file, buildSeedSql())
+  wrangler(['d1', 'execute', 'DB', '--local', `--file=${file}`])
+  console.log(`Demo data loaded: log in as "${DEMO_USER}" with password "${DEMO_PASSWORD}".`)
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  seedIfEmpty({ force: process.argv.includes('--force') })
+}

@@ -1,0 +1,123 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { csrf } from 'hono/csrf'
+import { HTTPException } from 'hono/http-exception'
+import { requestId } from 'hono/request-id'
+import { secureHeaders } from 'hono/secure-headers'
+import { createDb } from './db/client'
+import type { AppEnv } from './env'
+import { auth } from './features/auth/routes'
+import { followsRoutes } from './features/follows/routes'
+import { postsRoutes } from './features/posts/routes'
+import { usersRoutes } from './features/users/routes'
+import { takeFlash } from './lib/flash'
+import { isHtmx } from './lib/htmx'
+import { HttpError } from './lib/http-error'
+import { createTranslator, DEFAULT_LANGUAGE } from './lib/i18n'
+import { logError } from './lib/log'
+import { detectLanguage } from './middleware/language'
+import { loadSession } from './middleware/session'
+import { ErrorFragment, ErrorPage, errorTitle, type ErrorStatus } from './views/errors'
+import { renderer } from './views/layout'
+
+export function createApp() {
+  const app = new Hono<AppEnv>()
+
+  app.use(requestId())
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'https://www.gravatar.com', 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: 'same-origin',
+    }),
+  )
+  // Origin / Sec-Fetch-Site check on every unsafe form request. Cookie-authenticated
+  // routes accept only form bodies (below), so no state change escapes this check.
+  app.use(csrf())
+  app.use(async (c, next) => {
+    const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)
+    const type = c.req.header('content-type') ?? ''
+    const formLike = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)
+    if (unsafe && type !== '' && !formLike && !c.req.path.startsWith('/api/')) throw new HttpError(415, 'errors.unsupportedType')
+    await next()
+  })
+  app.use(
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw new HttpError(413)
+      },
+    }),
+  )
+  app.use(...detectLanguage)
+  app.use(async (c, next) => {
+    c.set('db', createDb(c.env.DB))
+    await next()
+  })
+  app.use(loadSession)
+  app.use(async (c, next) => {
+    c.set('flash', c.req.method === 'GET' && !isHtmx(c) ? takeFlash(c) : null)
+    await next()
+  })
+  app.use(renderer)
+
+  app.get('/healthz', (c) => c.text('ok'))
+  app.route('/auth', auth)
+  app.route('/', postsRoutes)
+  app.route('/', usersRoutes)
+  app.route('/', followsRoutes)
+
+  app.notFound((c) => renderError(c, 404))
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      const status = (error.status >= 400 && error.status < 500 ? error.status : 400) as ErrorStatus
+      const key = error instanceof HttpError ? error.messageKey : undefined
+      if (error instanceof HttpError && error.retryAfterSeconds) {
+        c.header('Retry-After', String(error.retryAfterSeconds))
+      }
+      return renderError(c, status, key ? tOf(c)(key) : undefined)
+    }
+    logError(c, error)
+    return renderError(c, 500)
+  })
+
+  return app
+}
+
+type Ctx = Parameters<Parameters<Hono<AppEnv>['notFound']>[0]>[0]
+
+function tOf(c: Ctx) {
+  return c.var.t ?? createTranslator(DEFAULT_LANGUAGE)
+}
+
+/**
+ * Error answers: a page in the site layout, or a one-line fragment for htmx. Errors can
+ * happen before the middleware that sets the language or user ran, hence the fallbacks.
+ */
+function renderError(c: Ctx, status: ErrorStatus, message?: string) {
+  const t = tOf(c)
+  c.status(status)
+  if (isHtmx(c)) return c.html(<ErrorFragment status={status} t={t} message={message} />)
+  if (!c.var.t) c.set('t', t)
+  if (!c.var.lang) c.set('lang', DEFAULT_LANGUAGE)
+  if (c.var.user === undefined) c.set('user', null)
+  if (c.var.flash === undefined) c.set('flash', null)
+  const requestIdValue = status === 500 ? c.var.requestId : undefined
+  const page = <ErrorPage status={status} t={t} message={message} requestId={requestIdValue} />
+  // The renderer middleware may not have run (an error thrown before it).
+  try {
+    return c.render(page, { title: errorTitle(t, status) })
+  } catch {
+    return c.html(page)
+  }
+}

@@ -1,0 +1,114 @@
+import { sql } from 'drizzle-orm'
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+// Times are integers: UTC epoch milliseconds everywhere.
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    username: text('username').notNull(),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    aboutMe: text('about_me').notNull().default(''),
+    language: text('language'),
+    // Counters are kept on the row so a profile page reads one row instead of counting
+    // (D1 bills per row read). They are recomputed in the same batch as every write.
+    postCount: integer('post_count').notNull().default(0),
+    followerCount: integer('follower_count').notNull().default(0),
+    followingCount: integer('following_count').notNull().default(0),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('users_username_lower_idx').on(sql`lower(${t.username})`),
+    uniqueIndex('users_email_idx').on(t.email),
+    index('users_created_idx').on(t.createdAt, t.id),
+  ],
+)
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    secretHash: text('secret_hash').notNull(),
+    persistent: integer('persistent', { mode: 'boolean' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastVerifiedAt: integer('last_verified_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+)
+
+export const posts = sqliteTable(
+  'posts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    body: text('body').notNull(),
+    language: text('language'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('posts_created_idx').on(t.createdAt, t.id),
+    index('posts_user_created_idx').on(t.userId, t.createdAt, t.id),
+  ],
+)
+
+export const follows = sqliteTable(
+  'follows',
+  {
+    followerId: integer('follower_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    followedId: integer('followed_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.followerId, t.followedId] }),
+    index('follows_followed_idx').on(t.followedId, t.createdAt, t.followerId),
+    index('follows_follower_created_idx').on(t.followerId, t.createdAt, t.followedId),
+  ],
+)
+
+/**
+ * The home timeline, fanned out on write: one row per (reader, post) for every post by
+ * someone the reader follows and by the reader. Reading a page is then one index range
+ * of 26 rows, however many people a reader follows or how deep they scroll.
+ */
+export const timelineEntries = sqliteTable(
+  'timeline_entries',
+  {
+    ownerId: integer('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    authorId: integer('author_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ownerId, t.postId] }),
+    index('timeline_owner_created_idx').on(t.ownerId, t.createdAt, t.postId),
+    index('timeline_owner_author_idx').on(t.ownerId, t.authorId),
+  ],
+)
+
+/** Fixed-window counters for rate limits, keyed like `login:ip:1.2.3.4`. */
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text('key').primaryKey(),
+  count: integer('count').notNull(),
+  resetAt: integer('reset_at').notNull(),
+})
+
+export type User = typeof users.$inferSelect
+export type Post = typeof posts.$inferSelect
+export type Session = typeof sessions.$inferSelect

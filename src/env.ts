@@ -1,0 +1,26 @@
+import { createFactory } from 'hono/factory'
+import type { RequestIdVariables } from 'hono/request-id'
+import type { Db } from './db/client'
+import type { Session, User } from './db/schema'
+import type { Lang, MessageKey, Translate } from './lib/i18n'
+
+export type Bindings = {
+  DB: D1Database
+  EMAIL_QUEUE: Queue<unknown>
+  ASSETS?: Fetcher
+  /** `development` enables dev-only pages and plain-http cookies on localhost. */
+  ENVIRONMENT?: string
+}
+
+export type Variables = RequestIdVariables & {
+  db: Db
+  lang: Lang
+  t: Translate
+  user: User | null
+  session: Session | null
+  flash: MessageKey | null
+}
+
+export type AppEnv = { Bindings: Bindings; Variables: Variables }
+
+export const factory = createFactory<AppEnv>()

@@ -1,0 +1,118 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../../env'
+import { setFlash } from '../../lib/flash'
+import { readForm, validateForm } from '../../lib/forms'
+import { HttpError } from '../../lib/http-error'
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/password'
+import { RATE_LIMITS, checkRateLimit, clientIp, hitRateLimit } from '../../lib/rate-limit'
+import { safeNext } from '../../lib/safe-next'
+import { createSession, invalidateSession } from '../../lib/session'
+import { deleteSessionCookie, setSessionCookie } from '../../middleware/session'
+import { createUser, getUserByLogin, updatePasswordHash } from '../users/queries'
+import { loginSchema, registerSchema } from './schemas'
+import { LoginPage, RegisterPage } from './views'
+
+export const auth = new Hono<AppEnv>()
+
+auth.get('/register', (c) => {
+  if (c.var.user) return c.redirect('/', 303)
+  return c.render(<RegisterPage t={c.var.t} />, { title: c.var.t('auth.registerTitle') })
+})
+
+auth.post('/register', async (c) => {
+  const { t, db } = c.var
+  const ip = clientIp((name) => c.req.header(name))
+  const limit = await hitRateLimit(db, `register:ip:${ip}`, RATE_LIMITS.registerPerIp)
+  if (limit.limited) throw new HttpError(429, 'errors.tooMany.text', limit.retryAfterSeconds)
+
+  const form = await readForm(c.req)
+  const values = { username: form.username?.trim(), email: form.email?.trim() }
+  const parsed = validateForm(registerSchema, form)
+  const again = (errors: Parameters<typeof RegisterPage>[0]['errors']) => {
+    c.status(422)
+    return c.render(<RegisterPage t={t} values={values} errors={errors} />, { title: t('auth.registerTitle') })
+  }
+  if (!parsed.ok) return again(parsed.errors)
+
+  const { username, email, password } = parsed.data
+  const created = await createUser(db, {
+    username,
+    email: email.toLowerCase(),
+    passwordHash: await hashPassword(password),
+    language: c.var.lang,
+  })
+  if (!created.ok) {
+    return again(created.taken === 'email' ? { email: 'auth.emailTaken' } : { username: 'auth.usernameTaken' })
+  }
+
+  const { token } = await createSession(db, created.user.id, false)
+  setSessionCookie(c, token, false)
+  setFlash(c, 'auth.welcome')
+  return c.redirect('/', 303)
+})
+
+auth.get('/login', (c) => {
+  const next = safeNext(c.req.query('next'))
+  if (c.var.user) return c.redirect(next, 303)
+  return c.render(<LoginPage t={c.var.t} next={next} />, { title: c.var.t('auth.loginTitle') })
+})
+
+auth.post('/login', async (c) => {
+  const { t, db } = c.var
+  const form = await readForm(c.req)
+  const next = safeNext(form.next)
+  const ip = clientIp((name) => c.req.header(name))
+  const login = (form.login ?? '').trim()
+  const remember = form.remember === '1' || form.remember === 'on'
+  const again = (error: string, status: 422 | 429 = 422) => {
+    c.status(status)
+    return c.render(<LoginPage t={t} next={next} login={login} remember={remember} error={error} />, {
+      title: t('auth.loginTitle'),
+    })
+  }
+
+  // Both counters are checked before any password work, so a locked-out attacker gets
+  // no oracle and costs us no hashing.
+  const ipKey = `login:ip:${ip}`
+  const accountKey = `login:account:${login.toLowerCase()}`
+  for (const [key, rule] of [
+    [ipKey, RATE_LIMITS.loginPerIp],
+    [accountKey, RATE_LIMITS.loginPerAccount],
+  ] as const) {
+    const state = await checkRateLimit(db, key, rule)
+    if (state.limited) {
+      c.header('Retry-After', String(state.retryAfterSeconds))
+      return again(t('auth.tooManyAttempts'), 429)
+    }
+  }
+
+  const parsed = validateForm(loginSchema, form)
+  if (!parsed.ok) return again(t(parsed.errors.login ?? parsed.errors.password ?? 'auth.invalidLogin'))
+
+  const user = await getUserByLogin(db, parsed.data.login)
+  // Always run a hash, so an unknown name takes as long as a wrong password.
+  const check = await verifyPassword(user?.passwordHash ?? DUMMY_PASSWORD_HASH, parsed.data.password)
+  if (!user || !check.ok) {
+    await hitRateLimit(db, ipKey, RATE_LIMITS.loginPerIp)
+    const state = await hitRateLimit(db, accountKey, RATE_LIMITS.loginPerAccount)
+    if (state.limited) c.header('Retry-After', String(state.retryAfterSeconds))
+    return again(t('auth.invalidLogin'))
+  }
+  if (check.needsRehash) await updatePasswordHash(db, user.id, await hashPassword(parsed.data.password))
+
+  // A fresh session every login: an id planted before login is never promoted.
+  if (c.var.session) await invalidateSession(db, c.var.session.id)
+  const { token } = await createSession(db, user.id, remember)
+  setSessionCookie(c, token, remember)
+  return c.redirect(next, 303)
+})
+
+auth.post('/logout', async (c) => {
+  if (c.var.session) await invalidateSession(c.var.db, c.var.session.id)
+  deleteSessionCookie(c)
+  setFlash(c, 'auth.loggedOut')
+  return c.redirect('/auth/login', 303)
+})
+
+// Logging out is POST only; a GET (a link, a prefetch, an <img>) must not end a session.
+auth.get('/logout', (c) => c.redirect('/', 303))

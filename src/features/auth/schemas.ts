@@ -1,0 +1,32 @@
+import { z } from 'zod'
+import { COMMON_PASSWORDS } from '../../lib/password'
+
+export const USERNAME_RE = /^[A-Za-z0-9_]{3,32}$/
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(1, 'auth.usernameRequired')
+  .regex(USERNAME_RE, 'auth.usernameInvalid')
+
+export const passwordSchema = z
+  .string()
+  .min(8, 'auth.passwordTooShort')
+  .max(128, 'auth.passwordTooLong')
+  .refine((value) => !COMMON_PASSWORDS.has(value.toLowerCase()), 'auth.passwordTooCommon')
+
+export const registerSchema = z
+  .object({
+    username: usernameSchema,
+    email: z.string().trim().min(1, 'auth.emailRequired').max(254, 'auth.emailInvalid').pipe(z.email('auth.emailInvalid')),
+    password: passwordSchema,
+    password2: z.string(),
+  })
+  .refine((data) => data.password === data.password2, { path: ['password2'], message: 'auth.passwordMismatch' })
+
+export const loginSchema = z.object({
+  login: z.string().trim().min(1, 'auth.loginRequired').max(254, 'auth.invalidLogin'),
+  password: z.string().min(1, 'auth.passwordRequired').max(128, 'auth.invalidLogin'),
+  remember: z.string().optional(),
+  next: z.string().optional(),
+})

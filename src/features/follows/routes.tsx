@@ -1,0 +1,38 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../../env'
+import { setFlash } from '../../lib/flash'
+import { isHtmxFragmentRequest } from '../../lib/htmx'
+import { HttpError } from '../../lib/http-error'
+import { requireUser } from '../../middleware/session'
+import { getUserById, getUserByUsername } from '../users/queries'
+import { ProfileStats } from '../users/views'
+import { followUser, unfollowUser } from './queries'
+import { FollowButton } from './views'
+
+export const followsRoutes = new Hono<AppEnv>()
+
+for (const action of ['follow', 'unfollow'] as const) {
+  followsRoutes.post(`/${action}/:username`, requireUser, async (c) => {
+    const { db, t } = c.var
+    const viewer = c.var.user!
+    const target = await getUserByUsername(db, c.req.param('username'))
+    if (!target) throw new HttpError(404, 'errors.userNotFound')
+    if (target.id === viewer.id) throw new HttpError(400, 'follows.notYourself')
+
+    if (action === 'follow') await followUser(db, viewer.id, target.id)
+    else await unfollowUser(db, viewer.id, target.id)
+
+    const profileUrl = `/user/${encodeURIComponent(target.username)}`
+    if (isHtmxFragmentRequest(c)) {
+      const updated = (await getUserById(db, target.id)) ?? target
+      return c.html(
+        <>
+          <FollowButton t={t} username={target.username} userId={target.id} following={action === 'follow'} />
+          <ProfileStats t={t} user={updated} oob />
+        </>,
+      )
+    }
+    setFlash(c, action === 'follow' ? 'follows.followed' : 'follows.unfollowed')
+    return c.redirect(profileUrl, 303)
+  })
+}

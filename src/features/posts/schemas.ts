@@ -1,0 +1,12 @@
+import { z } from 'zod'
+import { characterCount } from '../../lib/forms'
+
+export const POST_MAX = 140
+
+export const postSchema = z.object({
+  body: z
+    .string()
+    .transform((value) => value.trim())
+    .refine((value) => value.length > 0, 'posts.bodyRequired')
+    .refine((value) => characterCount(value) <= POST_MAX, 'posts.bodyTooLong'),
+})

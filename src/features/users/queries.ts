@@ -1,0 +1,139 @@
+import { and, desc, eq, sql } from 'drizzle-orm'
+import { olderThan } from '../../db/keyset'
+import type { Db } from '../../db/client'
+import { follows, users, type User } from '../../db/schema'
+import { PAGE_SIZE, toPage, type Cursor, type Page } from '../../lib/cursor'
+
+/** Usernames are unique case-insensitively; the lookup uses the `lower(username)` index. */
+export async function getUserByUsername(db: Db, username: string): Promise<User | null> {
+  const row = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.username}) = ${username.toLowerCase()}`)
+    .get()
+  return row ?? null
+}
+
+export async function getUserByEmail(db: Db, email: string): Promise<User | null> {
+  const row = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get()
+  return row ?? null
+}
+
+export async function getUserById(db: Db, id: number): Promise<User | null> {
+  const row = await db.select().from(users).where(eq(users.id, id)).get()
+  return row ?? null
+}
+
+/** Login accepts a username or an email address. */
+export async function getUserByLogin(db: Db, login: string): Promise<User | null> {
+  return login.includes('@') ? getUserByEmail(db, login) : getUserByUsername(db, login)
+}
+
+export type NewUser = { username: string; email: string; passwordHash: string; language?: string | null }
+
+export type CreateUserResult = { ok: true; user: User } | { ok: false; taken: 'username' | 'email' }
+
+/** Inserts a member; a uniqueness clash (even one that races the pre-check) is a value. */
+export async function createUser(db: Db, input: NewUser, now = Date.now()): Promise<CreateUserResult> {
+  if (await getUserByUsername(db, input.username)) return { ok: false, taken: 'username' }
+  if (await getUserByEmail(db, input.email)) return { ok: false, taken: 'email' }
+  try {
+    const user = await db
+      .insert(users)
+      .values({
+        username: input.username,
+        email: input.email.toLowerCase(),
+        passwordHash: input.passwordHash,
+        language: input.language ?? null,
+        lastSeenAt: now,
+        createdAt: now,
+      })
+      .returning()
+      .get()
+    return { ok: true, user }
+  } catch (error) {
+    const message = String((error as Error)?.message ?? error)
+    if (message.includes('UNIQUE')) {
+      return { ok: false, taken: message.includes('email') ? 'email' : 'username' }
+    }
+    throw error
+  }
+}
+
+export async function updatePasswordHash(db: Db, userId: number, passwordHash: string): Promise<void> {
+  await db.update(users).set({ passwordHash }).where(eq(users.id, userId))
+}
+
+export type UpdateProfileResult = { ok: true } | { ok: false; taken: 'username' }
+
+export async function updateProfile(
+  db: Db,
+  userId: number,
+  input: { username: string; aboutMe: string },
+): Promise<UpdateProfileResult> {
+  const existing = await getUserByUsername(db, input.username)
+  if (existing && existing.id !== userId) return { ok: false, taken: 'username' }
+  try {
+    await db.update(users).set({ username: input.username, aboutMe: input.aboutMe }).where(eq(users.id, userId))
+    return { ok: true }
+  } catch (error) {
+    if (String((error as Error)?.message).includes('UNIQUE')) return { ok: false, taken: 'username' }
+    throw error
+  }
+}
+
+export type UserListItem = { id: number; username: string; email: string; aboutMe: string; since: number }
+
+/** People following `userId`, most recent first. */
+export async function listFollowers(
+  db: Db,
+  userId: number,
+  opts: { before: Cursor | null },
+): Promise<Page<UserListItem>> {
+  const rows = await db
+    .select({
+      id: users.id,
+      username: users.username,
+      email: users.email,
+      aboutMe: users.aboutMe,
+      since: follows.createdAt,
+    })
+    .from(follows)
+    .innerJoin(users, eq(users.id, follows.followerId))
+    .where(
+      and(
+        eq(follows.followedId, userId),
+        olderThan(follows.createdAt, follows.followerId, opts.before),
+      ),
+    )
+    .orderBy(desc(follows.createdAt), desc(follows.followerId))
+    .limit(PAGE_SIZE + 1)
+  return toPage(rows, (row) => ({ createdAt: row.since, id: row.id }))
+}
+
+/** People `userId` follows, most recent first. */
+export async function listFollowing(
+  db: Db,
+  userId: number,
+  opts: { before: Cursor | null },
+): Promise<Page<UserListItem>> {
+  const rows = await db
+    .select({
+      id: users.id,
+      username: users.username,
+      email: users.email,
+      aboutMe: users.aboutMe,
+      since: follows.createdAt,
+    })
+    .from(follows)
+    .innerJoin(users, eq(users.id, follows.followedId))
+    .where(
+      and(
+        eq(follows.followerId, userId),
+        olderThan(follows.createdAt, follows.followedId, opts.before),
+      ),
+    )
+    .orderBy(desc(follows.createdAt), desc(follows.followedId))
+    .limit(PAGE_SIZE + 1)
+  return toPage(rows, (row) => ({ createdAt: row.since, id: row.id }))
+}

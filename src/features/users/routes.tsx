@@ -1,0 +1,88 @@
+import { Hono, type Context } from 'hono'
+import type { AppEnv } from '../../env'
+import { cursorFrom } from '../../lib/cursor'
+import { setFlash } from '../../lib/flash'
+import { readForm, validateForm } from '../../lib/forms'
+import { isHtmxFragmentRequest } from '../../lib/htmx'
+import { HttpError } from '../../lib/http-error'
+import { requireUser } from '../../middleware/session'
+import { PostPage } from '../../views/components'
+import { isFollowing } from '../follows/queries'
+import { listUserPosts } from '../posts/queries'
+import { getUserByUsername, listFollowers, listFollowing, updateProfile } from './queries'
+import { profileSchema } from './schemas'
+import { EditProfilePage, ProfilePage, UserListItems, UserListPage } from './views'
+
+export const usersRoutes = new Hono<AppEnv>()
+
+async function userFromPath(c: Context<AppEnv>) {
+  const user = await getUserByUsername(c.var.db, c.req.param('username') ?? '')
+  if (!user) throw new HttpError(404, 'errors.userNotFound')
+  return user
+}
+
+usersRoutes.get('/user/:username', async (c) => {
+  const { db, t, lang } = c.var
+  const user = await userFromPath(c)
+  const before = cursorFrom(c)
+  const viewer = c.var.user
+  const [page, following] = await Promise.all([
+    listUserPosts(db, user.id, { before }),
+    viewer && viewer.id !== user.id ? isFollowing(db, viewer.id, user.id) : Promise.resolve(false),
+  ])
+  c.header('Vary', 'HX-Request')
+  if (isHtmxFragmentRequest(c)) {
+    const baseUrl = `/user/${encodeURIComponent(user.username)}`
+    return c.html(<PostPage posts={page.items} next={page.next} baseUrl={baseUrl} t={t} lang={lang} />)
+  }
+  return c.render(<ProfilePage t={t} lang={lang} user={user} viewer={viewer} following={following} page={page} />, {
+    title: user.username,
+  })
+})
+
+for (const kind of ['followers', 'following'] as const) {
+  usersRoutes.get(`/user/:username/${kind}`, async (c) => {
+    const { db, t } = c.var
+    const user = await userFromPath(c)
+    const before = cursorFrom(c)
+    const page = await (kind === 'followers' ? listFollowers : listFollowing)(db, user.id, { before })
+    c.header('Vary', 'HX-Request')
+    if (isHtmxFragmentRequest(c)) {
+      const baseUrl = `/user/${encodeURIComponent(user.username)}/${kind}`
+      return c.html(<UserListItems t={t} page={page} baseUrl={baseUrl} />)
+    }
+    const title =
+      kind === 'followers'
+        ? t('follows.followersOf', { username: user.username })
+        : t('follows.followingOf', { username: user.username })
+    return c.render(<UserListPage t={t} user={user} kind={kind} page={page} />, { title })
+  })
+}
+
+usersRoutes.get('/settings/profile', requireUser, (c) => {
+  const { t } = c.var
+  const user = c.var.user!
+  return c.render(<EditProfilePage t={t} values={{ username: user.username, about_me: user.aboutMe }} />, {
+    title: t('profile.editTitle'),
+  })
+})
+
+usersRoutes.post('/settings/profile', requireUser, async (c) => {
+  const { t, db } = c.var
+  const user = c.var.user!
+  const form = await readForm(c.req)
+  const values = { username: (form.username ?? '').trim(), about_me: form.about_me ?? '' }
+  const again = (errors: Parameters<typeof EditProfilePage>[0]['errors']) => {
+    c.status(422)
+    return c.render(<EditProfilePage t={t} values={values} errors={errors} />, { title: t('profile.editTitle') })
+  }
+  const parsed = validateForm(profileSchema, form)
+  if (!parsed.ok) return again(parsed.errors)
+  const result = await updateProfile(db, user.id, { username: parsed.data.username, aboutMe: parsed.data.about_me })
+  if (!result.ok) return again({ username: 'auth.usernameTaken' })
+  setFlash(c, 'profile.saved')
+  return c.redirect('/settings/profile', 303)
+})
+
+// The tutorial's address for the same page.
+usersRoutes.get('/edit-profile', (c) => c.redirect('/settings/profile', 301))

@@ -1,0 +1,160 @@
+import type { User } from '../../db/schema'
+import type { Page } from '../../lib/cursor'
+import type { FieldErrors } from '../../lib/forms'
+import type { Lang, Translate } from '../../lib/i18n'
+import { Avatar, Field, MoreLink, PostList, RelativeTime, type PostView } from '../../views/components'
+import { FollowButton } from '../follows/views'
+import type { UserListItem } from './queries'
+import { ABOUT_MAX } from './schemas'
+
+/** Counts of a profile; swapped out of band when someone follows or unfollows. */
+export function ProfileStats(props: { t: Translate; user: User; oob?: boolean }) {
+  const { t, user } = props
+  const name = encodeURIComponent(user.username)
+  return (
+    <ul class="stats" id={`stats-${user.id}`} hx-swap-oob={props.oob ? 'true' : undefined}>
+      <li>{t('profile.posts', { count: user.postCount })}</li>
+      <li>
+        <a href={`/user/${name}/followers`}>{t('profile.followers', { count: user.followerCount })}</a>
+      </li>
+      <li>
+        <a href={`/user/${name}/following`}>{t('profile.following', { count: user.followingCount })}</a>
+      </li>
+    </ul>
+  )
+}
+
+export function ProfileHeader(props: {
+  t: Translate
+  lang: Lang
+  user: User
+  viewer: User | null
+  following: boolean
+}) {
+  const { t, lang, user, viewer } = props
+  return (
+    <section class="card profile">
+      <Avatar email={user.email} size={128} username={user.username} />
+      <div class="profile-main">
+        <h1>{user.username}</h1>
+        {user.aboutMe ? <p class="about">{user.aboutMe}</p> : null}
+        <p class="muted">
+          {t('profile.lastSeen')} <RelativeTime at={user.lastSeenAt} lang={lang} />
+        </p>
+        <ProfileStats t={t} user={user} />
+        {viewer && viewer.id === user.id ? (
+          <a class="button secondary" href="/settings/profile">
+            {t('profile.edit')}
+          </a>
+        ) : viewer ? (
+          <FollowButton t={t} username={user.username} userId={user.id} following={props.following} />
+        ) : null}
+      </div>
+    </section>
+  )
+}
+
+export function ProfilePage(props: {
+  t: Translate
+  lang: Lang
+  user: User
+  viewer: User | null
+  following: boolean
+  page: Page<PostView>
+}) {
+  const { t, lang, user, page } = props
+  return (
+    <>
+      <ProfileHeader {...props} />
+      <h2>{t('profile.postsHeading')}</h2>
+      <PostList
+        posts={page.items}
+        next={page.next}
+        baseUrl={`/user/${encodeURIComponent(user.username)}`}
+        t={t}
+        lang={lang}
+        empty={t('profile.noPosts')}
+      />
+    </>
+  )
+}
+
+export function UserListPage(props: {
+  t: Translate
+  user: User
+  kind: 'followers' | 'following'
+  page: Page<UserListItem>
+}) {
+  const { t, user, kind, page } = props
+  const name = encodeURIComponent(user.username)
+  return (
+    <>
+      <h1>
+        {kind === 'followers'
+          ? t('follows.followersOf', { username: user.username })
+          : t('follows.followingOf', { username: user.username })}
+      </h1>
+      <p>
+        <a href={`/user/${name}`}>{t('follows.backToProfile', { username: user.username })}</a>
+      </p>
+      <section id="people" class="people">
+        {page.items.length === 0 ? <p class="empty">{t('follows.none')}</p> : null}
+        <UserListItems t={t} page={page} baseUrl={`/user/${name}/${kind}`} />
+      </section>
+    </>
+  )
+}
+
+export function UserListItems(props: { t: Translate; page: Page<UserListItem>; baseUrl: string }) {
+  return (
+    <>
+      {props.page.items.map((item) => (
+        <article class="person">
+          <Avatar email={item.email} size={48} username={item.username} />
+          <div>
+            <a class="author" href={`/user/${encodeURIComponent(item.username)}`}>
+              {item.username}
+            </a>
+            {item.aboutMe ? <p class="about">{item.aboutMe}</p> : null}
+          </div>
+        </article>
+      ))}
+      <MoreLink next={props.page.next} baseUrl={props.baseUrl} label={props.t('follows.more')} />
+    </>
+  )
+}
+
+export function EditProfilePage(props: {
+  t: Translate
+  values: { username: string; about_me: string }
+  errors?: FieldErrors
+}) {
+  const { t, values, errors = {} } = props
+  const err = (name: string) => (errors[name] ? t(errors[name]) : undefined)
+  return (
+    <section class="card narrow">
+      <h1>{t('profile.editTitle')}</h1>
+      <form method="post" action="/settings/profile" novalidate>
+        <Field
+          name="username"
+          label={t('auth.username')}
+          value={values.username}
+          error={err('username')}
+          autocomplete="username"
+          required
+          maxlength={32}
+          hint={t('auth.usernameHint')}
+        />
+        <Field
+          name="about_me"
+          type="textarea"
+          label={t('profile.about')}
+          value={values.about_me}
+          error={err('about_me')}
+          hint={t('profile.aboutHint', { max: ABOUT_MAX })}
+        />
+        <button type="submit">{t('profile.save')}</button>
+      </form>
+    </section>
+  )
+}

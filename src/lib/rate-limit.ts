@@ -1,0 +1,52 @@
+import { sql } from 'drizzle-orm'
+import type { Db } from '../db/client'
+
+export type RateLimitRule = { limit: number; windowMs: number }
+
+export type RateLimitState = { limited: boolean; retryAfterSeconds: number }
+
+/** Limits for credential endpoints. Fixed windows, stored in D1 so they hold across isolates. */
+export const RATE_LIMITS = {
+  loginPerIp: { limit: 20, windowMs: 15 * 60 * 1000 },
+  loginPerAccount: { limit: 10, windowMs: 15 * 60 * 1000 },
+  registerPerIp: { limit: 10, windowMs: 60 * 60 * 1000 },
+} satisfies Record<string, RateLimitRule>
+
+/** Reads a counter without changing it: is `key` over its limit right now? */
+export async function checkRateLimit(
+  db: Db,
+  key: string,
+  rule: RateLimitRule,
+  now = Date.now(),
+): Promise<RateLimitState> {
+  const row = await db.get<{ count: number; reset_at: number }>(
+    sql`SELECT count, reset_at FROM rate_limits WHERE key = ${key}`,
+  )
+  if (!row || row.reset_at <= now || row.count < rule.limit) {
+    return { limited: false, retryAfterSeconds: 0 }
+  }
+  return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil((row.reset_at - now) / 1000)) }
+}
+
+/** Counts one event against `key` (a new window starts when the old one has passed). */
+export async function hitRateLimit(
+  db: Db,
+  key: string,
+  rule: RateLimitRule,
+  now = Date.now(),
+): Promise<RateLimitState> {
+  const resetAt = now + rule.windowMs
+  const row = await db.get<{ count: number; reset_at: number }>(sql`
+    INSERT INTO rate_limits (key, count, reset_at) VALUES (${key}, 1, ${resetAt})
+    ON CONFLICT (key) DO UPDATE SET
+      count = CASE WHEN reset_at <= ${now} THEN 1 ELSE count + 1 END,
+      reset_at = CASE WHEN reset_at <= ${now} THEN ${resetAt} ELSE reset_at END
+    RETURNING count, reset_at`)
+  if (!row || row.count <= rule.limit) return { limited: false, retryAfterSeconds: 0 }
+  return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil((row.reset_at - now) / 1000)) }
+}
+
+/** The client's address as Cloudflare reports it. */
+export function clientIp(header: (name: string) => string | undefined): string {
+  return header('CF-Connecting-IP') ?? 'unknown'
+}

@@ -1,0 +1,193 @@
+import type { Child } from 'hono/jsx'
+import type { Lang, Translate } from '../lib/i18n'
+import { avatarUrl } from '../lib/gravatar'
+import { linkify } from '../lib/linkify'
+
+/** A post as the views need it: the post plus its author. */
+export type PostView = {
+  id: number
+  body: string
+  language: string | null
+  createdAt: number
+  author: { id: number; username: string; email: string }
+}
+
+export function Avatar(props: { email: string; size: number; username: string }) {
+  return (
+    <img
+      class="avatar"
+      src={avatarUrl(props.email, props.size)}
+      width={props.size}
+      height={props.size}
+      alt=""
+      loading="lazy"
+      data-initial={props.username.slice(0, 1).toUpperCase()}
+    />
+  )
+}
+
+/**
+ * A UTC time as `<time datetime>` with a localized absolute text; `public/js/app.js`
+ * turns it into "3 minutes ago" in the reader's language and time zone.
+ */
+export function RelativeTime(props: { at: number; lang: Lang }) {
+  const date = new Date(props.at)
+  const text = new Intl.DateTimeFormat(props.lang, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'UTC',
+  }).format(date)
+  return (
+    <time datetime={date.toISOString()} title={text} data-relative>
+      {text}
+    </time>
+  )
+}
+
+export function PostBody(props: { body: string }) {
+  return (
+    <p class="post-body">
+      {linkify(props.body).map((segment) =>
+        segment.kind === 'link' ? (
+          <a href={segment.href} rel="nofollow noopener ugc" target="_blank">
+            {segment.text}
+          </a>
+        ) : (
+          segment.text
+        ),
+      )}
+    </p>
+  )
+}
+
+export function PostItem(props: { post: PostView; t: Translate; lang: Lang }) {
+  const { post, t, lang } = props
+  return (
+    <article class="post" id={`post-${post.id}`}>
+      <Avatar email={post.author.email} size={48} username={post.author.username} />
+      <div class="post-main">
+        <header class="post-meta">
+          <a class="author" href={`/user/${encodeURIComponent(post.author.username)}`}>
+            {post.author.username}
+          </a>
+          <span aria-hidden="true"> · </span>
+          <RelativeTime at={post.createdAt} lang={lang} />
+        </header>
+        <PostBody body={post.body} />
+        <span class="sr-only">{t('posts.by', { username: post.author.username })}</span>
+      </div>
+    </article>
+  )
+}
+
+/**
+ * The items of one page plus, when there is an older page, the element that loads it:
+ * htmx fetches it when scrolled into view (and replaces itself with the next page);
+ * without JavaScript it is a plain "Older posts" link.
+ */
+export function PostPage(props: {
+  posts: PostView[]
+  next: string | null
+  baseUrl: string
+  t: Translate
+  lang: Lang
+}) {
+  const { posts, next, baseUrl, t, lang } = props
+  return (
+    <>
+      {posts.map((post) => (
+        <PostItem post={post} t={t} lang={lang} />
+      ))}
+      <MoreLink next={next} baseUrl={baseUrl} label={t('posts.older')} />
+    </>
+  )
+}
+
+export function MoreLink(props: { next: string | null; baseUrl: string; label: string }) {
+  if (!props.next) return <p class="end-of-list" />
+  const sep = props.baseUrl.includes('?') ? '&' : '?'
+  const href = `${props.baseUrl}${sep}before=${encodeURIComponent(props.next)}`
+  return (
+    <div class="more" hx-get={href} hx-trigger="revealed" hx-swap="outerHTML" hx-target="this">
+      <a href={href} class="button secondary">
+        {props.label}
+      </a>
+    </div>
+  )
+}
+
+export function PostList(props: {
+  posts: PostView[]
+  next: string | null
+  baseUrl: string
+  t: Translate
+  lang: Lang
+  empty: string
+}) {
+  return (
+    <section id="posts" class="post-list" aria-live="polite">
+      {props.posts.length === 0 ? <p class="empty">{props.empty}</p> : null}
+      <PostPage {...props} />
+    </section>
+  )
+}
+
+/** A labelled form field whose error text is tied to the input with aria-describedby. */
+export function Field(props: {
+  name: string
+  label: string
+  type?: string
+  value?: string
+  error?: string | undefined
+  autocomplete?: string
+  required?: boolean
+  maxlength?: number
+  hint?: string
+  children?: Child
+}) {
+  const id = `field-${props.name}`
+  const errorId = `${id}-error`
+  const hintId = `${id}-hint`
+  const describedBy = [props.error ? errorId : null, props.hint ? hintId : null].filter(Boolean).join(' ')
+  return (
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <label for={id}>{props.label}</label>
+      {props.type === 'textarea' ? (
+        <textarea
+          id={id}
+          name={props.name}
+          required={props.required}
+          maxlength={props.maxlength}
+          aria-invalid={props.error ? 'true' : undefined}
+          aria-describedby={describedBy || undefined}
+          rows={3}
+        >
+          {props.value ?? ''}
+        </textarea>
+      ) : (
+        <input
+          id={id}
+          name={props.name}
+          type={props.type ?? 'text'}
+          value={props.value}
+          autocomplete={props.autocomplete}
+          required={props.required}
+          maxlength={props.maxlength}
+          aria-invalid={props.error ? 'true' : undefined}
+          aria-describedby={describedBy || undefined}
+        />
+      )}
+      {props.hint ? (
+        <p class="hint" id={hintId}>
+          {props.hint}
+        </p>
+      ) : null}
+      {props.error ? (
+        <p class="error" id={errorId}>
+          {props.error}
+        </p>
+      ) : null}
+      {props.children}
+    </div>
+  )
+}
