@@ -4,7 +4,7 @@ import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
-import { createDb } from './db/client'
+import { createDb, d1StatsServerTiming, newD1Stats } from './db/client'
 import type { AppEnv } from './env'
 import { auth } from './features/auth/routes'
 import { followsRoutes } from './features/follows/routes'
@@ -60,8 +60,11 @@ export function createApp() {
   )
   app.use(...detectLanguage)
   app.use(async (c, next) => {
-    c.set('db', createDb(c.env.DB))
+    // BENCH_D1_STATS is set only by `npm run bench`: report D1's rows read per request.
+    const stats = c.env.BENCH_D1_STATS === '1' ? newD1Stats() : undefined
+    c.set('db', createDb(c.env.DB, stats))
     await next()
+    if (stats) c.header('Server-Timing', d1StatsServerTiming(stats), { append: true })
   })
   app.use(loadSession)
   app.use(async (c, next) => {

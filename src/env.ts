@@ -10,6 +10,8 @@ export type Bindings = {
   ASSETS?: Fetcher
   /** `development` enables dev-only pages and plain-http cookies on localhost. */
   ENVIRONMENT?: string
+  /** `1` only in the benchmark: adds D1 rows read to `Server-Timing` (see db/client.ts). */
+  BENCH_D1_STATS?: string
 }
 
 export type Variables = RequestIdVariables & {
