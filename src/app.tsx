@@ -8,6 +8,7 @@ import { createDb, d1StatsServerTiming, newD1Stats } from './db/client'
 import type { AppEnv } from './env'
 import { auth } from './features/auth/routes'
 import { followsRoutes } from './features/follows/routes'
+import { languageRoutes } from './features/language/routes'
 import { postsRoutes } from './features/posts/routes'
 import { usersRoutes } from './features/users/routes'
 import { takeFlash } from './lib/flash'
@@ -78,6 +79,7 @@ export function createApp() {
   app.route('/', postsRoutes)
   app.route('/', usersRoutes)
   app.route('/', followsRoutes)
+  app.route('/', languageRoutes)
 
   app.notFound((c) => renderError(c, 404))
 

@@ -1,4 +1,5 @@
 import en from '../../locales/en.json'
+import es from '../../locales/es.json'
 
 /**
  * Message catalogs. `en` is the source of truth: its keys type every `t()` call, so a
@@ -10,11 +11,23 @@ type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: strin
 type CatalogValue = string | PluralForms
 export type Catalog = Record<MessageKey, CatalogValue>
 
-export const catalogs = { en } satisfies Record<string, Catalog>
+/**
+ * Translations are typed as partial on purpose: a key added to `en` must not break the
+ * build while its translations are being written. `npm run i18n:check` (part of
+ * `npm test`) is what insists every catalog is complete; until then `t()` falls back to
+ * English for a missing key.
+ */
+export const catalogs: { en: Catalog; es: Partial<Catalog> } = { en, es }
 
 export type Lang = keyof typeof catalogs
 export const SUPPORTED_LANGUAGES = Object.keys(catalogs) as Lang[]
 export const DEFAULT_LANGUAGE: Lang = 'en'
+
+/**
+ * Each language's name in that language (an autonym), for the language switcher. Autonyms
+ * are deliberately not in the catalogs: "Español" reads the same on every page.
+ */
+export const LANGUAGE_NAMES: Record<Lang, string> = { en: 'English', es: 'Español' }
 
 export type Params = Record<string, string | number>
 export type Translate = (key: MessageKey, params?: Params) => string
@@ -32,10 +45,14 @@ function interpolate(template: string, params: Params | undefined, lang: Lang): 
   })
 }
 
-/** Builds `t(key, params)` for one language; missing keys fall back to English. */
-export function createTranslator(lang: Lang): Translate {
-  const catalog: Catalog = catalogs[lang]
-  const fallback: Catalog = catalogs[DEFAULT_LANGUAGE]
+/**
+ * Builds `t(key, params)` for one language; missing keys fall back to English. A value
+ * that is not a supported language (say, an old `users.language` read from D1) gets English.
+ */
+export function createTranslator(requested: Lang): Translate {
+  const lang: Lang = isLang(requested) ? requested : DEFAULT_LANGUAGE
+  const catalog: Partial<Catalog> = catalogs[lang]
+  const fallback: Catalog = catalogs.en
   const plurals = new Intl.PluralRules(lang)
   return (key, params) => {
     const value = catalog[key] ?? fallback[key]

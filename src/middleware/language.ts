@@ -22,5 +22,7 @@ export const detectLanguage = [
     c.set('lang', lang)
     c.set('t', createTranslator(lang))
     await next()
+    // The final choice (a member's saved language may have replaced it meanwhile).
+    if (c.var.lang && !c.res.headers.has('Content-Language')) c.header('Content-Language', c.var.lang)
   }),
 ] as const

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx'
 import { jsxRenderer, useRequestContext } from 'hono/jsx-renderer'
 import type { AppEnv } from '../env'
+import { LANGUAGE_NAMES, SUPPORTED_LANGUAGES, type Lang, type Translate } from '../lib/i18n'
 
 declare module 'hono' {
   interface ContextRenderer {
@@ -106,9 +107,40 @@ export function Layout(props: { title: string; children?: Child }) {
         </main>
         <footer class="site-footer container">
           <p>{t('footer.about')}</p>
+          <LanguageSwitcher t={t} lang={lang} next={c.req.method === 'GET' ? currentPath(c.req.url) : '/'} />
         </footer>
       </body>
     </html>
+  )
+}
+
+function currentPath(url: string): string {
+  const { pathname, search } = new URL(url)
+  return pathname + search
+}
+
+/**
+ * The footer's language switcher: a plain POST form with a select and a button, so it
+ * works without JavaScript; `next` brings the reader back to this page. Each option is
+ * the language's own name, marked with its `lang` for screen readers.
+ */
+export function LanguageSwitcher(props: { t: Translate; lang: Lang; next: string }) {
+  const { t } = props
+  return (
+    <form method="post" action="/language" class="language-switcher">
+      <input type="hidden" name="next" value={props.next} />
+      <label for="language-select">{t('language.label')}</label>
+      <select id="language-select" name="lang">
+        {SUPPORTED_LANGUAGES.map((code) => (
+          <option value={code} lang={code} selected={code === props.lang}>
+            {LANGUAGE_NAMES[code]}
+          </option>
+        ))}
+      </select>
+      <button type="submit" class="secondary">
+        {t('language.submit')}
+      </button>
+    </form>
   )
 }
 
