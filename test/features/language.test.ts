@@ -101,7 +101,14 @@ describe('POST /language (the footer switcher)', () => {
   })
 
   it('never redirects off-site', async () => {
-    for (const next of ['https://evil.com', '//evil.com', '/\\evil.com', 'javascript:alert(1)', '/%2F%2Fevil.com', '']) {
+    for (const next of [
+      'https://evil.com',
+      '//evil.com',
+      '/\\evil.com',
+      'javascript:alert(1)',
+      '/%2F%2Fevil.com',
+      '',
+    ]) {
       const response = await new Client().post('/language', { lang: 'es', next })
       expect(response.status).toBe(303)
       expect(response.headers.get('Location')).toBe('/')

@@ -4,7 +4,9 @@ import { detectPostLanguage } from '../../src/lib/language-detect'
 describe('detectPostLanguage', () => {
   it('tells a Spanish sentence from an English one (about 15 words each)', () => {
     expect(
-      detectPostLanguage('Hoy fui al mercado con mi hermana y compramos frutas frescas para preparar una cena deliciosa'),
+      detectPostLanguage(
+        'Hoy fui al mercado con mi hermana y compramos frutas frescas para preparar una cena deliciosa',
+      ),
     ).toBe('es')
     expect(
       detectPostLanguage('Today I went to the market with my sister and we bought fresh fruit for a delicious dinner'),
@@ -12,9 +14,9 @@ describe('detectPostLanguage', () => {
   })
 
   it('returns ISO 639-1 codes for other languages too', () => {
-    expect(detectPostLanguage('Ich bin mit meiner Schwester auf den Markt gegangen und wir haben frisches Obst gekauft')).toBe(
-      'de',
-    )
+    expect(
+      detectPostLanguage('Ich bin mit meiner Schwester auf den Markt gegangen und wir haben frisches Obst gekauft'),
+    ).toBe('de')
     expect(detectPostLanguage('Je suis allé au marché avec ma sœur et nous avons acheté des fruits frais')).toBe('fr')
     expect(detectPostLanguage('今天天气很好，我们去公园散步吧')).toBe('zh')
   })
@@ -33,12 +35,16 @@ describe('detectPostLanguage', () => {
   it('does not let a link or mentions decide the language', () => {
     expect(detectPostLanguage('https://example.com/the-best-english-article-ever-written lol')).toBeNull()
     expect(
-      detectPostLanguage('@maria ¿Alguien sabe dónde puedo encontrar un buen café por el centro? https://example.com/cafe'),
+      detectPostLanguage(
+        '@maria ¿Alguien sabe dónde puedo encontrar un buen café por el centro? https://example.com/cafe',
+      ),
     ).toBe('es')
   })
 
   it('calls an ambiguous text unknown rather than guessing', () => {
     // Portuguese that franc-min nearly ties with Spanish.
-    expect(detectPostLanguage('Fui ao mercado com a minha irmã e compramos frutas frescas para um jantar delicioso')).toBeNull()
+    expect(
+      detectPostLanguage('Fui ao mercado com a minha irmã e compramos frutas frescas para um jantar delicioso'),
+    ).toBeNull()
   })
 })
