@@ -7,16 +7,30 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations('./migrations')
   return {
     plugins: [
-      cloudflareTest({
+      // A function so it can read what test/mail-server.ts (global setup) provides: emails go
+      // through the smtp transport to a real SMTP server on loopback.
+      cloudflareTest(({ inject }) => ({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations },
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            EMAIL_TRANSPORT: 'smtp',
+            SMTP_HOST: '127.0.0.1',
+            SMTP_PORT: String(inject('smtpPort')),
+            SMTP_SECURE: 'none',
+            SMTP_USER: inject('smtpUser'),
+            SMTP_PASSWORD: inject('smtpPassword'),
+            MAIL_FROM: 'Microblog <no-reply@microblog.test>',
+            ADMINS: 'admin@microblog.test',
+            BASE_URL: '',
+          },
         },
-      }),
+      })),
     ],
     test: {
       include: ['test/**/*.test.{ts,tsx}'],
       setupFiles: ['./test/setup.ts'],
+      globalSetup: ['./test/mail-server.ts'],
       testTimeout: 30_000,
     },
   }

@@ -11,6 +11,7 @@ import { followsRoutes } from './features/follows/routes'
 import { languageRoutes } from './features/language/routes'
 import { postsRoutes } from './features/posts/routes'
 import { usersRoutes } from './features/users/routes'
+import { devRoutes } from './features/dev/routes'
 import { takeFlash } from './lib/flash'
 import { isHtmx } from './lib/htmx'
 import { HttpError } from './lib/http-error'
@@ -18,6 +19,7 @@ import { createTranslator, DEFAULT_LANGUAGE } from './lib/i18n'
 import { logError } from './lib/log'
 import { detectLanguage } from './middleware/language'
 import { loadSession } from './middleware/session'
+import { alertAdminsOfError } from './queue/alerts'
 import { ErrorFragment, ErrorPage, errorTitle, type ErrorStatus } from './views/errors'
 import { renderer } from './views/layout'
 
@@ -79,6 +81,7 @@ export function createApp() {
   app.route('/', postsRoutes)
   app.route('/', usersRoutes)
   app.route('/', followsRoutes)
+  app.route('/dev', devRoutes)
   app.route('/', languageRoutes)
 
   app.notFound((c) => renderError(c, 404))
@@ -93,6 +96,20 @@ export function createApp() {
       return renderError(c, status, key ? tOf(c)(key) : undefined)
     }
     logError(c, error)
+    // One email to ADMINS per distinct error per 10 minutes, queued after the answer
+    // (waitUntil) so the error page is not delayed. Only the path and request id go in.
+    const alert = alertAdminsOfError(c.env, {
+      error,
+      requestId: c.var.requestId,
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      route: c.req.routePath,
+    })
+    try {
+      c.executionCtx.waitUntil(alert)
+    } catch {
+      // No execution context (app.request in a unit test): the alert still runs.
+    }
     return renderError(c, 500)
   })
 

@@ -12,6 +12,21 @@ export type Bindings = {
   ENVIRONMENT?: string
   /** `1` only in the benchmark: adds D1 rows read to `Server-Timing` (see db/client.ts). */
   BENCH_D1_STATS?: string
+  /** Email delivery (see README "Configuration"): `smtp` or `log` (the local default). */
+  EMAIL_TRANSPORT?: string
+  SMTP_HOST?: string
+  SMTP_PORT?: string | number
+  /** `none` | `starttls` | `tls`. */
+  SMTP_SECURE?: string
+  SMTP_USER?: string
+  /** A secret (`wrangler secret put SMTP_PASSWORD`); never logged, never in a message. */
+  SMTP_PASSWORD?: string
+  /** The sender, `Name <address>` or a bare address. */
+  MAIL_FROM?: string
+  /** Comma-separated addresses that receive error alerts. */
+  ADMINS?: string
+  /** Absolute links in emails start here; empty means the request's own origin. */
+  BASE_URL?: string
 }
 
 export type Variables = RequestIdVariables & {

@@ -9,10 +9,14 @@ import { safeNext } from '../../lib/safe-next'
 import { createSession, invalidateSession } from '../../lib/session'
 import { deleteSessionCookie, setSessionCookie } from '../../middleware/session'
 import { createUser, getUserByLogin, updatePasswordHash } from '../users/queries'
+import { resetPassword } from './reset-routes'
 import { loginSchema, registerSchema } from './schemas'
 import { LoginPage, RegisterPage } from './views'
 
 export const auth = new Hono<AppEnv>()
+
+// Password reset: /auth/reset-password and /auth/reset-password/:token.
+auth.route('/reset-password', resetPassword)
 
 auth.get('/register', (c) => {
   if (c.var.user) return c.redirect('/', 303)

@@ -89,6 +89,9 @@ export function LoginPage(props: {
         <button type="submit">{t('auth.loginSubmit')}</button>
       </form>
       <p>
+        <a href="/auth/reset-password">{t('auth.forgotPassword')}</a>
+      </p>
+      <p>
         {t('auth.newHere')} <a href="/auth/register">{t('auth.registerLink')}</a>
       </p>
     </section>
