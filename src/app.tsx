@@ -10,6 +10,7 @@ import { auth } from './features/auth/routes'
 import { followsRoutes } from './features/follows/routes'
 import { languageRoutes } from './features/language/routes'
 import { postsRoutes } from './features/posts/routes'
+import { translateRoutes } from './features/translate/routes'
 import { usersRoutes } from './features/users/routes'
 import { devRoutes } from './features/dev/routes'
 import { takeFlash } from './lib/flash'
@@ -83,6 +84,7 @@ export function createApp() {
   app.route('/', followsRoutes)
   app.route('/dev', devRoutes)
   app.route('/', languageRoutes)
+  app.route('/', translateRoutes)
 
   app.notFound((c) => renderError(c, 404))
 

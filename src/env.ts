@@ -10,6 +10,11 @@ export type Bindings = {
   ASSETS?: Fetcher
   /** `development` enables dev-only pages and plain-http cookies on localhost. */
   ENVIRONMENT?: string
+  /**
+   * Workers AI, for translating posts. Bound only in `[env.production]`: in the default
+   * config it makes offline `wrangler dev` fail. Absent → "translation is not available".
+   */
+  AI?: Ai
   /** `1` only in the benchmark: adds D1 rows read to `Server-Timing` (see db/client.ts). */
   BENCH_D1_STATS?: string
   /** Email delivery (see README "Configuration"): `smtp` or `log` (the local default). */

@@ -180,6 +180,23 @@ export const adminAlerts = sqliteTable('admin_alerts', {
   count: integer('count').notNull(),
 })
 
+/**
+ * Machine translations of posts, one per (post, target language): each is paid for once
+ * (Workers AI bills per call), then read back by primary key. Deleted with the post.
+ */
+export const postTranslations = sqliteTable(
+  'post_translations',
+  {
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    language: text('language').notNull(),
+    body: text('body').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.postId, t.language] })],
+)
+
 export type User = typeof users.$inferSelect
 export type Post = typeof posts.$inferSelect
 export type Session = typeof sessions.$inferSelect

@@ -60,8 +60,13 @@ export function PostBody(props: { body: string }) {
   )
 }
 
-export function PostItem(props: { post: PostView; t: Translate; lang: Lang }) {
+/**
+ * One post. When its language is known and is not the reader's, it offers "Translate";
+ * `translation` (the translate page) shows a translation in that place instead.
+ */
+export function PostItem(props: { post: PostView; t: Translate; lang: Lang; translation?: Child }) {
   const { post, t, lang } = props
+  const foreign = post.language !== null && post.language !== lang
   return (
     <article class="post" id={`post-${post.id}`}>
       <Avatar email={post.author.email} size={48} username={post.author.username} />
@@ -74,9 +79,33 @@ export function PostItem(props: { post: PostView; t: Translate; lang: Lang }) {
           <RelativeTime at={post.createdAt} lang={lang} />
         </header>
         <PostBody body={post.body} />
+        {props.translation ?? (foreign ? <TranslateForm postId={post.id} t={t} /> : null)}
         <span class="sr-only">{t('posts.by', { username: post.author.username })}</span>
       </div>
     </article>
+  )
+}
+
+/**
+ * "Translate" is a form: without JavaScript it posts and gets a page with the translation;
+ * with htmx the translation (or a message) replaces the form in place.
+ */
+export function TranslateForm(props: { postId: number; t: Translate }) {
+  const action = `/translate/${props.postId}`
+  return (
+    <form
+      method="post"
+      action={action}
+      class="translate-form"
+      hx-post={action}
+      hx-target="this"
+      hx-swap="outerHTML"
+      hx-disabled-elt="find button"
+    >
+      <button type="submit" class="link-button">
+        {props.t('posts.translate')}
+      </button>
+    </form>
   )
 }
 
