@@ -1,0 +1,71 @@
+import { createExecutionContext, createMessageBatch } from 'cloudflare:test'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createApp } from '../../src/app'
+import type { Bindings } from '../../src/env'
+import worker from '../../src/index'
+import { EMAIL_QUEUE_NAME } from '../../src/queue/consumer'
+import type { EmailMessageInput } from '../../src/queue/messages'
+import { Client, env, uniqueName } from '../helpers'
+
+type Env = Cloudflare.Env
+
+async function deliverWithLogTransport(body: EmailMessageInput, overrides: Partial<Bindings> = {}) {
+  const batch = createMessageBatch(EMAIL_QUEUE_NAME, [
+    { id: uniqueName('dev'), timestamp: new Date(), attempts: 1, body },
+  ])
+  await worker.queue(batch, { ...env, EMAIL_TRANSPORT: 'log', ...overrides } as Env)
+}
+
+beforeEach(() => {
+  vi.spyOn(console, 'log').mockImplementation(() => {})
+})
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+describe('GET /dev/mail', () => {
+  it('lists the log transport outbox with links and the HTML in a sandboxed frame', async () => {
+    const subject = `Outbox ${uniqueName()}`
+    await deliverWithLogTransport({
+      to: ['someone@example.com'],
+      subject,
+      text: 'Open http://localhost/auth/reset-password/abc to continue.\n',
+      html: '<p>Hello <b>there</b></p><script>alert(1)</script><img src=x onerror=alert(2)>',
+      idempotencyKey: uniqueName('key'),
+    })
+    const response = await new Client().get('/dev/mail')
+    expect(response.status).toBe(200)
+    expect(response.headers.get('Cache-Control')).toBe('no-store')
+    const html = await response.text()
+    expect(html).toContain(subject)
+    expect(html).toContain('someone@example.com')
+    expect(html).toContain('<a href="http://localhost/auth/reset-password/abc" rel="noreferrer">')
+    // The email's HTML is an attribute value of a sandboxed iframe: escaped, never live markup.
+    expect(html).toMatch(/<iframe[^>]*sandbox=""/)
+    expect(html).toContain('srcdoc="&lt;p&gt;Hello &lt;b&gt;there&lt;/b&gt;&lt;/p&gt;&lt;script&gt;')
+    expect(html).not.toContain('<script>alert(1)</script>')
+    expect(html).not.toContain('<img src=x')
+  })
+
+  it('is a 404, and stores nothing, outside development', async () => {
+    const app = createApp()
+    const production = { ...env, ENVIRONMENT: 'production' } as Env
+    const response = await app.request('/dev/mail', {}, production, createExecutionContext())
+    expect(response.status).toBe(404)
+    expect(await response.text()).toContain('Page not found')
+
+    const subject = `Production ${uniqueName()}`
+    await deliverWithLogTransport(
+      { to: ['p@example.com'], subject, text: 't', html: 'h', idempotencyKey: uniqueName('key') },
+      { ENVIRONMENT: 'production' },
+    )
+    const row = await env.DB.prepare('SELECT 1 FROM dev_outbox WHERE subject = ?').bind(subject).first()
+    expect(row).toBeNull()
+  })
+
+  it('says so when the outbox is empty', async () => {
+    await env.DB.prepare('DELETE FROM dev_outbox').run()
+    const html = await (await new Client().get('/dev/mail')).text()
+    expect(html).toContain('No emails yet.')
+  })
+})
