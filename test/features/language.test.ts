@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { users } from '../../src/db/schema'
 import { createPost } from '../../src/features/posts/queries'
 import { Client, db, loggedIn, makeUser } from '../helpers'
+import { waitForMail } from '../mailbox'
 
 const SPANISH = { 'Accept-Language': 'es-ES,es;q=0.9,en;q=0.5' }
 const ENGLISH = { 'Accept-Language': 'en-US,en;q=0.9' }
@@ -137,5 +138,35 @@ describe('POST /language (the footer switcher)', () => {
     client.cookies.set('lang', '<script>')
     const html = await (await client.get('/explore', { headers: SPANISH })).text()
     expect(htmlLang(html)).toBe('es')
+  })
+})
+
+describe('emails in the recipient’s language', () => {
+  it('writes a member’s password reset email in the language they chose', async () => {
+    const { user, client } = await loggedIn()
+    await client.post('/language', { lang: 'es', next: '/' })
+    // Asked for from an English browser, logged out: the account's language decides.
+    const answer = await new Client().post('/auth/reset-password', { email: user.email }, { headers: ENGLISH })
+    expect(answer.status).toBe(200)
+    const [mail] = await waitForMail(user.email)
+    expect(mail!.subject).toBe('Restablece tu contraseña de Microblog')
+    expect(mail!.text).toContain(`Hola, ${user.username}:`)
+  })
+
+  it('stores the language a visitor registered in, so their emails use it', async () => {
+    const username = `es${Date.now().toString(36)}`
+    const email = `${username}@example.com`
+    const client = new Client()
+    const response = await client.post(
+      '/auth/register',
+      { username, email, password: 'una contraseña larga 42', password2: 'una contraseña larga 42' },
+      { headers: SPANISH },
+    )
+    expect(response.status).toBe(303)
+    const row = await db.select({ language: users.language }).from(users).where(eq(users.email, email)).get()
+    expect(row?.language).toBe('es')
+    await new Client().post('/auth/reset-password', { email }, { headers: ENGLISH })
+    const [mail] = await waitForMail(email)
+    expect(mail!.subject).toBe('Restablece tu contraseña de Microblog')
   })
 })
