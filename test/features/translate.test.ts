@@ -3,7 +3,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { postTranslations, posts } from '../../src/db/schema'
 import { createPost } from '../../src/features/posts/queries'
 import { TRANSLATE_LIMIT } from '../../src/features/translate/routes'
-import { setTranslatorForTests, type Translator } from '../../src/features/translate/translator'
+import {
+  TRANSLATION_MODEL,
+  setTranslatorForTests,
+  workersAiTranslator,
+  type Translator,
+} from '../../src/features/translate/translator'
 import { Client, db, loggedIn, makeUser } from '../helpers'
 
 const SPANISH_TEXT = 'Hoy fui al mercado con mi hermana y compramos frutas frescas para preparar una cena deliciosa'
@@ -243,5 +248,32 @@ describe('language detection when a post is saved', () => {
       [SPANISH_TEXT]: 'es',
       'hola amigos': null,
     })
+  })
+})
+
+describe('workersAiTranslator', () => {
+  /** Stands in for the AI binding, which only exists in production. */
+  function stubAi(output: unknown) {
+    const runs: unknown[][] = []
+    const ai = {
+      async run(...args: unknown[]) {
+        runs.push(args)
+        return output
+      },
+    } as unknown as Ai
+    return { ai, runs }
+  }
+
+  it('asks the translation model with ISO 639-1 source and target codes', async () => {
+    const { ai, runs } = stubAi({ translated_text: ' Hola a todos ' })
+    expect(await workersAiTranslator(ai).translate('Hello everyone', 'en', 'es')).toBe('Hola a todos')
+    expect(runs).toEqual([[TRANSLATION_MODEL, { text: 'Hello everyone', source_lang: 'en', target_lang: 'es' }]])
+    expect(TRANSLATION_MODEL).toBe('@cf/meta/m2m100-1.2b')
+  })
+
+  it('treats an empty answer as a failure (so nothing empty is cached)', async () => {
+    for (const output of [{}, { translated_text: '   ' }, { request_id: 'async-123' }]) {
+      await expect(workersAiTranslator(stubAi(output).ai).translate('Hello', 'en', 'es')).rejects.toThrow()
+    }
   })
 })
