@@ -36,12 +36,12 @@ export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (SUPPORTED_LANGUAGES as string[]).includes(value)
 }
 
-function interpolate(template: string, params: Params | undefined, lang: Lang): string {
+function interpolate(template: string, params: Params | undefined, numbers: Intl.NumberFormat): string {
   if (!params) return template
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name]
     if (value === undefined) return whole
-    return typeof value === 'number' ? new Intl.NumberFormat(lang).format(value) : value
+    return typeof value === 'number' ? numbers.format(value) : value
   })
 }
 
@@ -51,15 +51,29 @@ function interpolate(template: string, params: Params | undefined, lang: Lang): 
  */
 export function createTranslator(requested: Lang): Translate {
   const lang: Lang = isLang(requested) ? requested : DEFAULT_LANGUAGE
+  // Every request needs one; building the Intl objects costs more than using them, and a
+  // translator is a pure function of its language, so there is one per language per isolate.
+  let translate = translators.get(lang)
+  if (!translate) {
+    translate = buildTranslator(lang)
+    translators.set(lang, translate)
+  }
+  return translate
+}
+
+const translators = new Map<Lang, Translate>()
+
+function buildTranslator(lang: Lang): Translate {
   const catalog: Partial<Catalog> = catalogs[lang]
   const fallback: Catalog = catalogs.en
   const plurals = new Intl.PluralRules(lang)
+  const numbers = new Intl.NumberFormat(lang)
   return (key, params) => {
     const value = catalog[key] ?? fallback[key]
-    if (typeof value === 'string') return interpolate(value, params, lang)
+    if (typeof value === 'string') return interpolate(value, params, numbers)
     const count = Number(params?.count ?? 0)
     const form = value[plurals.select(count)] ?? value.other
-    return interpolate(form, params, lang)
+    return interpolate(form, params, numbers)
   }
 }
 
