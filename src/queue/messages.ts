@@ -17,8 +17,15 @@ export const emailMessageSchema = z.strictObject({
   attachments: z
     .array(
       z.strictObject({
-        filename: z.string().min(1).max(100).regex(/^[\w.-]+$/),
-        contentType: z.string().max(100).regex(/^[\w.+-]+\/[\w.+-]+$/),
+        filename: z
+          .string()
+          .min(1)
+          .max(100)
+          .regex(/^[\w.-]+$/),
+        contentType: z
+          .string()
+          .max(100)
+          .regex(/^[\w.+-]+\/[\w.+-]+$/),
         /** Base64. */
         content: z.string().regex(/^[A-Za-z0-9+/=\s]*$/),
       }),

@@ -39,7 +39,9 @@ export function parseMailFrom(value: string | undefined): { name?: string; email
  * Reads the transport settings. A misconfiguration is a value with a message that names the
  * variable (never its value: one of them is the SMTP password).
  */
-export function readTransportConfig(env: Bindings): { ok: true; config: TransportConfig } | { ok: false; error: string } {
+export function readTransportConfig(
+  env: Bindings,
+): { ok: true; config: TransportConfig } | { ok: false; error: string } {
   const kind = (env.EMAIL_TRANSPORT ?? 'log').trim().toLowerCase() || 'log'
   if (kind === 'log') return { ok: true, config: { kind: 'log' } }
   if (kind !== 'smtp') return { ok: false, error: 'EMAIL_TRANSPORT must be "smtp" or "log"' }
@@ -55,7 +57,8 @@ export function readTransportConfig(env: Bindings): { ok: true; config: Transpor
   if (!from) return { ok: false, error: 'MAIL_FROM is not an address' }
   const user = env.SMTP_USER?.trim() || null
   const password = env.SMTP_PASSWORD || null
-  if ((user === null) !== (password === null)) return { ok: false, error: 'set both SMTP_USER and SMTP_PASSWORD, or neither' }
+  if ((user === null) !== (password === null))
+    return { ok: false, error: 'set both SMTP_USER and SMTP_PASSWORD, or neither' }
   return { ok: true, config: { kind: 'smtp', smtp: { host, port, secure, user, password, from } } }
 }
 

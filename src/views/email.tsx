@@ -21,7 +21,9 @@ export function EmailLayout(props: { t: Translate; lang: Lang; title: string; fo
           <p style="margin:0 0 24px;font-size:20px;font-weight:700">{t('app.name')}</p>
           {props.children}
         </div>
-        <p style="max-width:560px;margin:16px auto 0;color:#71717a;font-size:12px">{props.footer ?? t('email.footer')}</p>
+        <p style="max-width:560px;margin:16px auto 0;color:#71717a;font-size:12px">
+          {props.footer ?? t('email.footer')}
+        </p>
       </body>
     </html>
   )

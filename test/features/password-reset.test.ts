@@ -11,7 +11,7 @@ function captureLogs() {
   const lines: string[] = []
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a) ?? String(a))).join(' '))
+      lines.push(args.map((a) => (typeof a === 'string' ? a : (JSON.stringify(a) ?? String(a)))).join(' '))
     })
   }
   return lines
@@ -111,7 +111,10 @@ describe('password reset through the queue and a real SMTP server', () => {
     const againHtml = await again.text()
     expect(againHtml).toContain('This link cannot be used')
     expect(againHtml).toContain('href="/auth/reset-password"')
-    const reuse = await new Client().post(link.pathname, { password: 'yet another passphrase', password2: 'yet another passphrase' })
+    const reuse = await new Client().post(link.pathname, {
+      password: 'yet another passphrase',
+      password2: 'yet another passphrase',
+    })
     expect(reuse.status).toBe(410)
     await new Client().login(user.username, NEW_PASSWORD)
 
@@ -212,7 +215,11 @@ describe('POST /auth/reset-password', () => {
 
   it('refuses a cross-site request', async () => {
     const user = await makeUser()
-    const response = await new Client().post('/auth/reset-password', { email: user.email }, { origin: 'https://evil.example' })
+    const response = await new Client().post(
+      '/auth/reset-password',
+      { email: user.email },
+      { origin: 'https://evil.example' },
+    )
     expect(response.status).toBe(403)
   })
 })

@@ -97,7 +97,9 @@ describe('email queue consumer', () => {
     expect(mail!.text.trim()).toBe('Text part')
     expect(mail!.html).toContain('<p>HTML part</p>')
     expect(mail!.from).toBe('no-reply@microblog.test')
-    const row = await env.DB.prepare('SELECT * FROM sent_emails WHERE idempotency_key = ?').bind(body.idempotencyKey).first()
+    const row = await env.DB.prepare('SELECT * FROM sent_emails WHERE idempotency_key = ?')
+      .bind(body.idempotencyKey)
+      .first()
     expect(row).not.toBeNull()
     expect(logs.join('\n')).not.toContain(inject('smtpPassword'))
   })
@@ -115,7 +117,9 @@ describe('email queue consumer', () => {
       { msgId: batch.messages[1]!.id, delaySeconds: 120 },
     ])
     // Not marked as sent: the retry will really try again.
-    const row = await env.DB.prepare('SELECT 1 FROM sent_emails WHERE idempotency_key = ?').bind(first.idempotencyKey).first()
+    const row = await env.DB.prepare('SELECT 1 FROM sent_emails WHERE idempotency_key = ?')
+      .bind(first.idempotencyKey)
+      .first()
     expect(row).toBeNull()
     const line = logs.find((l) => l.includes('email.retry'))
     expect(line).toContain('450')
@@ -139,7 +143,10 @@ describe('email queue consumer', () => {
   })
 
   it('retries when the transport is misconfigured, naming the variable but not its value', async () => {
-    const { result } = await runBatch(EMAIL_QUEUE_NAME, [{ body: email() }], { SMTP_PASSWORD: '', SMTP_USER: 'someone' })
+    const { result } = await runBatch(EMAIL_QUEUE_NAME, [{ body: email() }], {
+      SMTP_PASSWORD: '',
+      SMTP_USER: 'someone',
+    })
     expect(result.retryMessages).toHaveLength(1)
     const { result: other } = await runBatch(EMAIL_QUEUE_NAME, [{ body: email() }], { EMAIL_TRANSPORT: 'pigeon' })
     expect(other.retryMessages).toHaveLength(1)
@@ -174,9 +181,7 @@ describe('email queue consumer', () => {
     ])
     expect(result.explicitAcks.sort()).toEqual(batch.messages.map((m) => m.id).sort())
     expect(result.retryMessages).toEqual([])
-    const rows = await env.DB.prepare(
-      `SELECT message_id, reason FROM email_dead_letters WHERE message_id IN (?, ?, ?)`,
-    )
+    const rows = await env.DB.prepare(`SELECT message_id, reason FROM email_dead_letters WHERE message_id IN (?, ?, ?)`)
       .bind(...batch.messages.map((m) => m.id))
       .all<{ message_id: string; reason: string }>()
     expect(rows.results).toHaveLength(3)
@@ -200,7 +205,9 @@ describe('email queue consumer', () => {
   })
 
   it('refuses a batch from a queue it does not know (so the platform retries it)', async () => {
-    const batch = createMessageBatch('some-other-queue', [{ id: messageId(), timestamp: new Date(), attempts: 1, body: {} }])
+    const batch = createMessageBatch('some-other-queue', [
+      { id: messageId(), timestamp: new Date(), attempts: 1, body: {} },
+    ])
     await expect(worker.queue(batch, env as Env)).rejects.toThrow(/no consumer/)
   })
 })

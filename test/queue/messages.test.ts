@@ -19,7 +19,10 @@ function bindings(overrides: Partial<Bindings>): Bindings {
 describe('email message schema', () => {
   it('accepts a rendered email and defaults its category', () => {
     expect(emailMessageSchema.parse(valid).category).toBe('user')
-    const withFile = { ...valid, attachments: [{ filename: 'posts.json', contentType: 'application/json', content: 'e30=' }] }
+    const withFile = {
+      ...valid,
+      attachments: [{ filename: 'posts.json', contentType: 'application/json', content: 'e30=' }],
+    }
     expect(emailMessageSchema.safeParse(withFile).success).toBe(true)
   })
 
@@ -46,12 +49,18 @@ describe('email message schema', () => {
 
 describe('configuration', () => {
   it('reads ADMINS as a comma-separated list, skipping junk', () => {
-    expect(adminAddresses({ ADMINS: ' a@example.com,b@example.org , nope,, ' })).toEqual(['a@example.com', 'b@example.org'])
+    expect(adminAddresses({ ADMINS: ' a@example.com,b@example.org , nope,, ' })).toEqual([
+      'a@example.com',
+      'b@example.org',
+    ])
     expect(adminAddresses({})).toEqual([])
   })
 
   it('parses MAIL_FROM with or without a display name', () => {
-    expect(parseMailFrom('Microblog <no-reply@example.com>')).toEqual({ name: 'Microblog', email: 'no-reply@example.com' })
+    expect(parseMailFrom('Microblog <no-reply@example.com>')).toEqual({
+      name: 'Microblog',
+      email: 'no-reply@example.com',
+    })
     expect(parseMailFrom('"Micro Blog" <a@example.com>')).toEqual({ name: 'Micro Blog', email: 'a@example.com' })
     expect(parseMailFrom('a@example.com')).toEqual({ email: 'a@example.com' })
     expect(parseMailFrom('nobody')).toBeNull()
@@ -61,7 +70,12 @@ describe('configuration', () => {
   it('defaults to the log transport and checks the smtp settings', () => {
     expect(readTransportConfig(bindings({}))).toEqual({ ok: true, config: { kind: 'log' } })
     const smtp = readTransportConfig(
-      bindings({ EMAIL_TRANSPORT: 'smtp', SMTP_HOST: 'mail.example.com', SMTP_SECURE: 'tls', MAIL_FROM: 'a@example.com' }),
+      bindings({
+        EMAIL_TRANSPORT: 'smtp',
+        SMTP_HOST: 'mail.example.com',
+        SMTP_SECURE: 'tls',
+        MAIL_FROM: 'a@example.com',
+      }),
     )
     expect(smtp).toMatchObject({ ok: true, config: { kind: 'smtp', smtp: { port: 465, secure: 'tls', user: null } } })
     const secret = 'super-secret-password-value'

@@ -33,7 +33,12 @@ export const resetPassword = new Hono<AppEnv>()
 async function inBackground(c: Context<AppEnv>, work: () => Promise<void>): Promise<void> {
   const task = work().catch((error: unknown) =>
     console.error(
-      JSON.stringify({ level: 'error', event: 'reset.background-failed', requestId: c.var.requestId, error: String(error) }),
+      JSON.stringify({
+        level: 'error',
+        event: 'reset.background-failed',
+        requestId: c.var.requestId,
+        error: String(error),
+      }),
     ),
   )
   try {
@@ -140,7 +145,12 @@ resetPassword.post('/:token', async (c) => {
     } catch (error) {
       // The password is changed; a notice that could not be queued must not turn that into an error page.
       console.error(
-        JSON.stringify({ level: 'error', event: 'reset.notice-failed', requestId: c.var.requestId, error: String(error) }),
+        JSON.stringify({
+          level: 'error',
+          event: 'reset.notice-failed',
+          requestId: c.var.requestId,
+          error: String(error),
+        }),
       )
     }
   }

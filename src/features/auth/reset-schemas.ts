@@ -2,7 +2,12 @@ import { z } from 'zod'
 import { passwordSchema } from './schemas'
 
 export const resetRequestSchema = z.object({
-  email: z.string().trim().min(1, 'auth.emailRequired').max(254, 'auth.emailInvalid').pipe(z.email('auth.emailInvalid')),
+  email: z
+    .string()
+    .trim()
+    .min(1, 'auth.emailRequired')
+    .max(254, 'auth.emailInvalid')
+    .pipe(z.email('auth.emailInvalid')),
 })
 
 /** The new password follows the registration rules. */
