@@ -1,0 +1,295 @@
+// `npm run bench`: Microblog on workerd directly (Miniflare's API — not `wrangler dev`, which
+// is ~20x slower), with a D1 of the reference shape, measured with autocannon.
+//
+//   npm run bench                                   generated data set (deterministic)
+//   npm run bench -- --data ../shared/bench-data    the CSV files of the reference data set
+//   npm run bench -- --duration 20 --connections 32
+//
+// Prints a table and writes the same as JSON to bench/results/. Nothing is left behind:
+// the bundle and the database live in a temporary folder removed at the end.
+/* global URLSearchParams */
+import autocannon from 'autocannon'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
+import { unstable_readConfig } from 'wrangler'
+import { BENCH_PASSWORD, BENCH_USER, generateDataset, loadCsvDataset, writeDataset } from './dataset.mjs'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const wranglerBin = join(root, 'node_modules/wrangler/bin/wrangler.js')
+
+const { values: args } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    duration: { type: 'string', default: '12' },
+    connections: { type: 'string', default: '32' },
+    profile: { type: 'string', default: 'user0001' },
+  },
+})
+const DURATION = Number(args.duration)
+const CONNECTIONS = Number(args.connections)
+const DEEP_PAGES = 50
+const TARGETS = { ratio: 0.25, p99Ms: 50, rows: 100 }
+
+function log(message) {
+  console.log(`[bench] ${message}`)
+}
+
+function wrangler(argv) {
+  const result = spawnSync(process.execPath, [wranglerBin, ...argv], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
+  })
+  if (result.status !== 0) {
+    process.stderr.write(result.stdout + result.stderr)
+    throw new Error(`wrangler ${argv.join(' ')} exited with ${result.status}`)
+  }
+}
+
+/** Miniflare options for the bundled worker, with wrangler.toml's date, flags and vars. */
+function workerOptions(buildDir, name, extraBindings) {
+  const config = unstable_readConfig({ config: join(root, 'wrangler.toml') })
+  const d1 = config.d1_databases.find((db) => db.binding === 'DB')
+  return {
+    name,
+    modules: true,
+    rootPath: buildDir,
+    scriptPath: 'index.js',
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags,
+    bindings: { ...config.vars, ...extraBindings },
+    // Two workers bound to one database id share the same D1.
+    d1Databases: { DB: d1.database_id },
+    queueProducers: Object.fromEntries(
+      (config.queues?.producers ?? []).map((q) => [q.binding, { queueName: q.queue }]),
+    ),
+  }
+}
+
+/** The href of the "Older posts" link on a page, or null at the end. */
+function nextHref(html, base) {
+  const match = new RegExp(`href="(${base.replace('?', '\\?')}\\?before=[^"]+)"`).exec(html)
+  return match ? match[1].replaceAll('&amp;', '&') : null
+}
+
+async function main() {
+  const started = Date.now()
+  const tmp = mkdtempSync(join(tmpdir(), 'microblog-bench-'))
+  let mf
+  const cleanup = async () => {
+    if (mf) await mf.dispose().catch(() => {})
+    mf = undefined
+    rmSync(tmp, { recursive: true, force: true })
+  }
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => cleanup().finally(() => process.exit(130)))
+  }
+  try {
+    const buildDir = join(tmp, 'build')
+    const stateDir = join(tmp, 'state')
+    log('bundling the worker (wrangler deploy --dry-run)')
+    wrangler(['deploy', '--dry-run', '--outdir', buildDir, '--env', ''])
+    log('applying migrations to a fresh local D1')
+    wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', stateDir])
+
+    // "app" serves the timed load; "stats" is the same code and database with
+    // BENCH_D1_STATS=1, asked separately (untimed) for the rows each page reads.
+    mf = new Miniflare(
+      convertV4MiniflareOptions({
+        host: '127.0.0.1',
+        port: 0,
+        resourcePersistencePath: join(stateDir, 'v3'),
+        workers: [workerOptions(buildDir, 'app', {}), workerOptions(buildDir, 'stats', { BENCH_D1_STATS: '1' })],
+      }),
+    )
+    const base = (await mf.ready).href.replace(/\/$/, '')
+    const stats = await mf.getWorker('stats')
+
+    const data = args.data ? loadCsvDataset(resolve(args.data)) : generateDataset()
+    log(`loading ${data.source}`)
+    const loadStart = Date.now()
+    const counts = await writeDataset(await mf.getD1Database('DB', 'app'), data)
+    log(
+      `loaded ${counts.users} users, ${counts.follows} follows, ${counts.posts} posts, ` +
+        `${counts.timelineEntries} timeline entries in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`,
+    )
+
+    // Log in as bench the way a browser does (same-origin POST), keep the cookie.
+    const login = await fetch(`${base}/auth/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Origin: base, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ login: BENCH_USER, password: BENCH_PASSWORD }),
+    })
+    const cookie = login.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .find((pair) => /session=/.test(pair))
+    if (login.status !== 303 || !cookie) throw new Error(`login as ${BENCH_USER} failed: ${login.status}`)
+
+    /**
+     * Follows the cursor up to `pages` times from `path` and returns the deepest *full* page
+     * reached (one that still links to an older page), with its page number.
+     */
+    async function deepPage(path, pages, headers = {}) {
+      const urls = [path]
+      for (let i = 0; i < pages; i++) {
+        const html = await (await fetch(`${base}${urls.at(-1)}`, { headers })).text()
+        const next = nextHref(html, path)
+        if (!next) {
+          urls.pop() // the last page may be short; the one before it is full
+          break
+        }
+        urls.push(next)
+      }
+      return { url: urls.at(-1), page: urls.length }
+    }
+    const auth = { cookie }
+    const exploreDeep = await deepPage('/explore', DEEP_PAGES)
+    const homeDeep = await deepPage('/', DEEP_PAGES, auth)
+
+    const endpoints = [
+      { name: 'bare route', path: '/healthz', bare: true },
+      { name: 'home (bench)', path: '/', headers: auth, target: true },
+      { name: 'explore', path: '/explore', target: true },
+      { name: `explore page ${exploreDeep.page}`, path: exploreDeep.url, target: true, deep: 'explore' },
+      { name: 'profile', path: `/user/${args.profile}`, target: true },
+      { name: 'login page', path: '/auth/login' },
+      { name: `home page ${homeDeep.page}`, path: homeDeep.url, headers: auth, rowsOnly: true, deep: 'home (bench)' },
+    ]
+
+    /** Untimed: status, HTML bytes and D1 rows read (from Server-Timing) of one request. */
+    async function inspect(endpoint) {
+      let last
+      // The first request may write "last seen"; the steady state is what counts.
+      for (let i = 0; i < 3; i++) {
+        const response = await stats.fetch(`${base}${endpoint.path}`, { headers: endpoint.headers ?? {} })
+        const body = await response.arrayBuffer()
+        const timing = response.headers.get('server-timing') ?? ''
+        const rows = /rows_read=(\d+)/.exec(timing)
+        last = { status: response.status, bytes: body.byteLength, rowsRead: rows ? Number(rows[1]) : null }
+      }
+      return last
+    }
+
+    async function load(endpoint, seconds) {
+      return autocannon({
+        url: `${base}${endpoint.path}`,
+        connections: CONNECTIONS,
+        duration: seconds,
+        headers: endpoint.headers ?? {},
+      })
+    }
+
+    const results = []
+    for (const endpoint of endpoints) {
+      const inspected = await inspect(endpoint)
+      if (inspected.status !== 200) throw new Error(`${endpoint.path} answered ${inspected.status}`)
+      const row = { name: endpoint.name, path: endpoint.path, ...inspected }
+      if (!endpoint.rowsOnly) {
+        log(`${endpoint.name}: ${endpoint.path} — ${DURATION} s at ${CONNECTIONS} connections`)
+        await load(endpoint, 2) // warm-up, not counted
+        const result = await load(endpoint, DURATION)
+        Object.assign(row, {
+          requestsPerSecond: Math.round(result.requests.average),
+          p50Ms: result.latency.p50,
+          p99Ms: result.latency.p99,
+          requests: result.requests.total,
+          errors: result.errors + result.timeouts + result.non2xx,
+        })
+      }
+      results.push({ ...endpoint, ...row })
+    }
+
+    const bare = results.find((r) => r.bare)
+    for (const r of results) if (r.requestsPerSecond) r.ratioToBare = r.requestsPerSecond / bare.requestsPerSecond
+
+    const byName = (name) => results.find((r) => r.name === name)
+    const targets = []
+    for (const r of results.filter((x) => x.target)) {
+      targets.push({
+        check: `${r.name}: ≥ ${TARGETS.ratio * 100}% of bare rps`,
+        value: pct(r.ratioToBare),
+        ok: r.ratioToBare >= TARGETS.ratio,
+      })
+      targets.push({
+        check: `${r.name}: p99 < ${TARGETS.p99Ms} ms`,
+        value: `${r.p99Ms} ms`,
+        ok: r.p99Ms < TARGETS.p99Ms,
+      })
+      targets.push({
+        check: `${r.name}: ≤ ${TARGETS.rows} D1 rows`,
+        value: String(r.rowsRead),
+        ok: r.rowsRead <= TARGETS.rows,
+      })
+    }
+    for (const deep of results.filter((x) => x.deep)) {
+      const a = byName(deep.deep).rowsRead
+      const b = deep.rowsRead
+      // A row or two of difference comes from posts sharing the cursor's millisecond.
+      targets.push({
+        check: `${deep.deep}: same rows on page 1 and ${deep.name}`,
+        value: `${a} / ${b}`,
+        ok: Math.abs(a - b) <= 2,
+      })
+    }
+
+    printTable(results)
+    console.log('')
+    for (const t of targets) console.log(`${t.ok ? 'met   ' : 'MISSED'}  ${t.check}: ${t.value}`)
+
+    const report = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+      options: { durationSeconds: DURATION, connections: CONNECTIONS, warmupSeconds: 2 },
+      dataset: { source: data.source, ...counts },
+      results: results.map(({ headers: _h, bare: _b, target: _t, rowsOnly: _r, deep: _d, ...r }) => r),
+      targets,
+      elapsedSeconds: Math.round((Date.now() - started) / 1000),
+    }
+    const outDir = join(root, 'bench/results')
+    mkdirSync(outDir, { recursive: true })
+    const file = join(outDir, `bench-${report.date.replace(/[:.]/g, '-')}.json`)
+    writeFileSync(file, JSON.stringify(report, null, 2) + '\n')
+    writeFileSync(join(outDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n')
+    console.log(`\nJSON: ${file}`)
+    log(`done in ${report.elapsedSeconds} s`)
+  } finally {
+    await cleanup()
+  }
+}
+
+function pct(ratio) {
+  return ratio === undefined ? '-' : `${(ratio * 100).toFixed(0)}%`
+}
+
+function printTable(results) {
+  const header = ['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'HTML bytes', 'D1 rows/req', 'vs bare']
+  const lines = results.map((r) => [
+    r.name,
+    r.requestsPerSecond ?? '-',
+    r.p50Ms ?? '-',
+    r.p99Ms ?? '-',
+    r.errors ?? '-',
+    r.bytes,
+    r.rowsRead ?? '-',
+    pct(r.ratioToBare),
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)))
+  const fmt = (cells) =>
+    cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ')
+  console.log('')
+  console.log(fmt(header))
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '))
+  for (const line of lines) console.log(fmt(line))
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
