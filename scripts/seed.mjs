@@ -1,5 +1,5 @@
 // Loads a small demo community into the local D1 database, once.
-// Usage: node scripts/seed.mjs [--force]
+// Usage: node scripts/seed.mjs  (to start over: delete .wrangler/state, then npm start)
 import { randomBytes, scryptSync } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -76,6 +76,14 @@ const TOPICS = [
 ]
 const CLOSERS = ['', ' 🙂', ' Highly recommended.', ' More soon.', ' What do you think?', ' Worth it.', ' https://example.com/notes']
 
+// Demo users have no saved language, so the site follows each visitor's browser.
+const SPANISH = [
+  'Hoy fui al mercado temprano y compré fruta fresca para toda la semana, qué maravilla de mañana.',
+  'Estoy aprendiendo a hacer pan de masa madre y por fin me salió una miga esponjosa y rica.',
+  'Esta tarde salimos en bicicleta por la costa y el viento nos acompañó durante todo el camino.',
+  'Me encanta leer novelas de misterio cuando llueve, con una taza de té caliente al lado.',
+]
+
 function sql(value) {
   if (value === null) return 'NULL'
   if (typeof value === 'number') return String(value)
@@ -92,7 +100,7 @@ export function buildSeedSql(now = Date.now()) {
     const created = now - 60 * day + i * 3600 * 1000
     const lastSeen = now - Math.floor(random() * 3 * day)
     lines.push(
-      `INSERT INTO users (id, username, email, password_hash, about_me, language, last_seen_at, created_at) VALUES (${id}, ${sql(username)}, ${sql(`${username}@example.com`)}, ${sql(hash)}, ${sql(about)}, 'en', ${lastSeen}, ${created});`,
+      `INSERT INTO users (id, username, email, password_hash, about_me, language, last_seen_at, created_at) VALUES (${id}, ${sql(username)}, ${sql(`${username}@example.com`)}, ${sql(hash)}, ${sql(about)}, NULL, ${lastSeen}, ${created});`,
     )
   })
   // Everyone follows 3–6 others.
@@ -117,6 +125,13 @@ export function buildSeedSql(now = Date.now()) {
       `INSERT INTO posts (user_id, body, language, created_at) VALUES (${author}, ${sql(body)}, 'en', ${now - age});`,
     )
   }
+  // A few Spanish posts, so readers in other languages see the Translate link.
+  SPANISH.forEach((body, n) => {
+    const author = 1 + ((n * 5) % PEOPLE.length)
+    lines.push(
+      `INSERT INTO posts (user_id, body, language, created_at) VALUES (${author}, ${sql(body)}, 'es', ${now - (n + 1) * 7 * 3600 * 1000});`,
+    )
+  })
   // Fan the posts out to timelines and settle the counters, as the app would have.
   lines.push(
     `INSERT OR IGNORE INTO timeline_entries (owner_id, post_id, author_id, created_at)
@@ -131,12 +146,12 @@ export function buildSeedSql(now = Date.now()) {
   return lines.join('\n') + '\n'
 }
 
-export function seedIfEmpty({ force = false } = {}) {
+export function seedIfEmpty() {
   const out = wrangler(['d1', 'execute', 'DB', '--local', '--json', '--command', 'SELECT count(*) AS n FROM users'], {
     capture: true,
   })
   const count = JSON.parse(out)[0]?.results?.[0]?.n ?? 0
-  if (count > 0 && !force) {
+  if (count > 0) {
     console.log(`Demo data: skipped (the local database already has ${count} users).`)
     return
   }
@@ -149,5 +164,5 @@ export function seedIfEmpty({ force = false } = {}) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  seedIfEmpty({ force: process.argv.includes('--force') })
+  seedIfEmpty()
 }
