@@ -1,0 +1,53 @@
+// The rows the browser tests need besides the accounts they register themselves: `alice`,
+// with more posts than one page holds (so infinite scroll has a second page and an end),
+// the newest five minutes old (so the relative time has a known text), and `bob`, a
+// member the accessibility and screenshot runs log in as.
+import { randomBytes, scryptSync } from 'node:crypto'
+
+export const SEEDED_PASSWORD = 'e2e-seeded-pass'
+export const ALICE = 'alice'
+export const BOB = 'bob'
+export const ALICE_POSTS = 30
+export const FRESH_POST = 'Alice: a fresh post from five minutes ago.'
+
+/** Same format as src/lib/password.ts: `scrypt$N$r$p$salt$hash`. */
+function hashPassword(password) {
+  const N = 16384
+  const r = 8
+  const p = 5
+  const salt = randomBytes(16)
+  const key = scryptSync(password.normalize('NFKC'), salt, 32, { N, r, p, maxmem: 256 * N * r })
+  return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$')
+}
+
+const quote = (value) => `'${String(value).replaceAll("'", "''")}'`
+
+export function buildE2eSeedSql(now = Date.now()) {
+  const hash = hashPassword(SEEDED_PASSWORD)
+  const hour = 3600 * 1000
+  const lines = [
+    `INSERT INTO users (id, username, email, password_hash, about_me, language, last_seen_at, created_at) VALUES
+      (1, ${quote(ALICE)}, 'alice@example.com', ${quote(hash)}, 'Writes a lot. Seeded for the browser tests.', 'en', ${now - 10 * 60 * 1000}, ${now - 90 * 24 * hour}),
+      (2, ${quote(BOB)}, 'bob@example.com', ${quote(hash)}, 'Reads a lot.', 'en', ${now - 2 * hour}, ${now - 80 * 24 * hour});`,
+    `INSERT INTO follows (follower_id, followed_id, created_at) VALUES (2, 1, ${now - 30 * 24 * hour});`,
+  ]
+  for (let n = 0; n < ALICE_POSTS; n++) {
+    const body =
+      n === 0 ? FRESH_POST : `Alice post number ${ALICE_POSTS - n}: notes on gardens, bread and keyset pagination.`
+    const at = n === 0 ? now - 5 * 60 * 1000 : now - n * 7 * hour
+    lines.push(`INSERT INTO posts (user_id, body, language, created_at) VALUES (1, ${quote(body)}, 'en', ${at});`)
+  }
+  lines.push(
+    `INSERT INTO posts (user_id, body, language, created_at) VALUES (2, 'Bob here, mostly reading.', 'en', ${now - 3 * 24 * hour});`,
+    // Fan out and count, as the app does on write (see scripts/seed.mjs).
+    `INSERT OR IGNORE INTO timeline_entries (owner_id, post_id, author_id, created_at)
+     SELECT f.follower_id, p.id, p.user_id, p.created_at FROM posts p JOIN follows f ON f.followed_id = p.user_id;`,
+    `INSERT OR IGNORE INTO timeline_entries (owner_id, post_id, author_id, created_at)
+     SELECT p.user_id, p.id, p.user_id, p.created_at FROM posts p;`,
+    `UPDATE users SET
+       post_count = (SELECT count(*) FROM posts WHERE user_id = users.id),
+       follower_count = (SELECT count(*) FROM follows WHERE followed_id = users.id),
+       following_count = (SELECT count(*) FROM follows WHERE follower_id = users.id);`,
+  )
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,89 @@
+// Each main page, in light and in dark mode: an axe-core scan (no serious or critical
+// violation) and a full-page screenshot under e2e/artifacts/screenshots/.
+/* global window */
+import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
+import { join, relative } from 'node:path'
+import { after, before, test } from 'node:test'
+import { ALICE, BOB, SEEDED_PASSWORD } from '../seed.mjs'
+import { launchBrowser, logIn, newContext, screenshotDir } from '../lib.mjs'
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+
+const PAGES = [
+  { name: 'explore', path: '/explore' },
+  { name: 'login', path: '/auth/login' },
+  { name: 'register', path: '/auth/register' },
+  { name: 'profile', path: `/user/${ALICE}` },
+  { name: 'home', path: '/', member: true },
+  { name: 'profile-member', path: `/user/${ALICE}`, member: true },
+  { name: 'followers', path: `/user/${ALICE}/followers`, member: true },
+  { name: 'edit-profile', path: '/settings/profile', member: true },
+  { name: 'not-found', path: '/user/nobody_here', status: 404 },
+]
+
+let browser
+before(async () => {
+  browser = await launchBrowser()
+})
+after(async () => {
+  await browser?.close()
+})
+
+for (const colorScheme of ['light', 'dark']) {
+  test(`accessibility and screenshots, ${colorScheme} mode`, async (t) => {
+    // bypassCSP lets axe be injected into pages whose CSP allows only the app's own scripts.
+    const visitor = await newContext(browser, { colorScheme, bypassCSP: true })
+    const member = await newContext(browser, { colorScheme, bypassCSP: true })
+    await logIn(await member.newPage(), BOB, SEEDED_PASSWORD)
+    const dir = screenshotDir()
+
+    for (const spec of PAGES) {
+      await t.test(`${spec.name} (${spec.path})`, async (st) => {
+        const page = await (spec.member ? member : visitor).newPage()
+        const response = await page.goto(spec.path)
+        assert.equal(response.status(), spec.status ?? 200)
+        await page.waitForLoadState('load')
+        // Screenshots show the rendered relative times.
+        if (await page.locator('time[data-relative]').count()) {
+          await page.locator('time[data-relative][data-rendered]').first().waitFor({ state: 'attached' })
+        }
+
+        await page.addScriptTag({ path: axePath })
+        const { violations, passes, incomplete } = await page.evaluate(async () => {
+          const result = await window.axe.run(window.document, { resultTypes: ['violations'] })
+          return {
+            violations: result.violations.map((v) => ({
+              id: v.id,
+              impact: v.impact,
+              help: v.help,
+              targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+            })),
+            passes: result.passes.map((r) => r.id),
+            incomplete: result.incomplete.map((r) => r.id),
+          }
+        })
+        // The scan really ran, contrast included (checked, or left for a person to check).
+        assert.ok(passes.length > 10, `axe passed only ${passes.length} rules`)
+        assert.ok([...passes, ...incomplete].includes('color-contrast'), 'axe did not check contrast')
+        st.diagnostic(
+          `axe: ${violations.length} violations, ${passes.length} rules passed, needs review: ${incomplete.join(', ') || 'none'}`,
+        )
+        for (const v of violations) st.diagnostic(`${v.impact}: ${v.id} — ${v.help} — ${v.targets.join(', ')}`)
+        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        assert.deepEqual(serious, [], `serious/critical axe violations on ${spec.path}`)
+
+        // Lazy avatars below the fold load (or fail to their fallback) once scrolled to.
+        await page.evaluate(() => window.scrollTo(0, window.document.documentElement.scrollHeight))
+        await page.waitForTimeout(150)
+        await page.evaluate(() => window.scrollTo(0, 0))
+        const file = join(dir, `${spec.name}-${colorScheme}.png`)
+        await page.screenshot({ path: file, fullPage: true })
+        st.diagnostic(`screenshot: ${relative(process.cwd(), file)}`)
+        await page.close()
+      })
+    }
+    await visitor.close()
+    await member.close()
+  })
+}
