@@ -103,6 +103,9 @@ async function main() {
       convertV4MiniflareOptions({
         host: '127.0.0.1',
         port: 0,
+        // Miniflare's per-request console log (a subrequest to Node for every request) is
+        // dev tooling, not the app: it would cost every route, the bare one included.
+        logRequests: false,
         resourcePersistencePath: join(stateDir, 'v3'),
         workers: [workerOptions(buildDir, 'app', {}), workerOptions(buildDir, 'stats', { BENCH_D1_STATS: '1' })],
       }),
@@ -155,6 +158,9 @@ async function main() {
 
     const endpoints = [
       { name: 'bare route', path: '/healthz', bare: true },
+      // The same route with a session cookie: one small D1 query (the session lookup), to
+      // show what a single D1 round trip costs in this setup.
+      { name: 'bare + session', path: '/healthz', headers: auth },
       { name: 'home (bench)', path: '/', headers: auth, target: true },
       { name: 'explore', path: '/explore', target: true },
       { name: `explore page ${exploreDeep.page}`, path: exploreDeep.url, target: true, deep: 'explore' },
