@@ -20,6 +20,27 @@ const PAGES = [
   { name: 'followers', path: `/user/${ALICE}/followers`, member: true },
   { name: 'edit-profile', path: '/settings/profile', member: true },
   { name: 'not-found', path: '/user/nobody_here', status: 404 },
+  // Forms showing their errors (error text tied to fields, the login alert).
+  {
+    name: 'register-errors',
+    path: '/auth/register',
+    submit: async (page) => {
+      await page.fill('#field-username', 'x')
+      await page.fill('#field-email', 'not-an-email')
+      await page.locator('main form button[type=submit]').click()
+      await page.locator('.field.has-error').first().waitFor()
+    },
+  },
+  {
+    name: 'login-error',
+    path: '/auth/login',
+    submit: async (page) => {
+      await page.fill('#field-login', 'nobody_here')
+      await page.fill('#field-password', 'wrong password')
+      await page.locator('main form button[type=submit]').click()
+      await page.locator('#login-error').waitFor()
+    },
+  },
 ]
 
 let browser
@@ -43,6 +64,7 @@ for (const colorScheme of ['light', 'dark']) {
         const page = await (spec.member ? member : visitor).newPage()
         const response = await page.goto(spec.path)
         assert.equal(response.status(), spec.status ?? 200)
+        if (spec.submit) await spec.submit(page)
         await page.waitForLoadState('load')
         // Screenshots show the rendered relative times.
         if (await page.locator('time[data-relative]').count()) {
