@@ -143,11 +143,15 @@ async function main() {
       .filter((name) => name.endsWith('.test.mjs'))
       .sort()
       .map((name) => join(testDir, name))
-    const run = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, E2E_BASE_URL: url, E2E_ARTIFACTS: artifacts, CHROMIUM_PATH: chromiumPath },
-    })
+    const run = spawn(
+      process.execPath,
+      ['--test', '--test-concurrency=1', '--test-timeout=300000', '--test-reporter=spec', ...files],
+      {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, E2E_BASE_URL: url, E2E_ARTIFACTS: artifacts, CHROMIUM_PATH: chromiumPath },
+      },
+    )
     const code = await new Promise((resolve) => run.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))))
 
     const shots = join(artifacts, 'screenshots')
