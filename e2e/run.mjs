@@ -88,6 +88,7 @@ async function main() {
   mkdirSync(artifacts, { recursive: true })
   const state = mkdtempSync(join(tmpdir(), 'microblog-e2e-'))
   let server
+  let tests
   let stopping = false
   const cleanup = async () => {
     if (stopping) return
@@ -97,6 +98,7 @@ async function main() {
   }
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => {
+      tests?.kill(signal) // node's test runner stops its files and their browsers
       cleanup().finally(() => process.exit(130))
     })
   }
@@ -143,7 +145,7 @@ async function main() {
       .filter((name) => name.endsWith('.test.mjs'))
       .sort()
       .map((name) => join(testDir, name))
-    const run = spawn(
+    tests = spawn(
       process.execPath,
       ['--test', '--test-concurrency=1', '--test-timeout=300000', '--test-reporter=spec', ...files],
       {
@@ -152,7 +154,7 @@ async function main() {
         env: { ...process.env, E2E_BASE_URL: url, E2E_ARTIFACTS: artifacts, CHROMIUM_PATH: chromiumPath },
       },
     )
-    const code = await new Promise((resolve) => run.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))))
+    const code = await new Promise((resolve) => tests.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))))
 
     const shots = join(artifacts, 'screenshots')
     if (existsSync(shots)) {
