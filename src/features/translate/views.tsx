@@ -5,10 +5,18 @@ import { PostItem, type PostView } from '../../views/components'
 export type TranslationOutcome =
   { ok: true; text: string } | { ok: false; reason: 'translate.unavailable' | 'translate.failed' }
 
+const displayNames = new Map<Lang, Intl.DisplayNames>()
+
 /** "Spanish" in the reader's language ("español" for a Spanish reader), or the code. */
 function languageName(code: string, lang: Lang): string {
   try {
-    return new Intl.DisplayNames([lang], { type: 'language' }).of(code) ?? code
+    let names = displayNames.get(lang)
+    if (!names) {
+      // One formatter per language per isolate: building one per post is slow.
+      names = new Intl.DisplayNames([lang], { type: 'language' })
+      displayNames.set(lang, names)
+    }
+    return names.of(code) ?? code
   } catch {
     return code
   }
