@@ -44,6 +44,9 @@ export function createApp() {
       referrerPolicy: 'same-origin',
     }),
   )
+  // Language first (it only reads a cookie and a header) so that even a CSRF refusal is
+  // answered in the reader's language.
+  app.use(...detectLanguage)
   // Origin / Sec-Fetch-Site check on every unsafe form request. Cookie-authenticated
   // routes accept only form bodies (below), so no state change escapes this check.
   app.use(csrf())
@@ -62,7 +65,6 @@ export function createApp() {
       },
     }),
   )
-  app.use(...detectLanguage)
   app.use(async (c, next) => {
     // BENCH_D1_STATS is set only by `npm run bench`: report D1's rows read per request.
     const stats = c.env.BENCH_D1_STATS === '1' ? newD1Stats() : undefined
@@ -128,7 +130,7 @@ function tOf(c: Ctx) {
  * Error answers: a page in the site layout, or a one-line fragment for htmx. Errors can
  * happen before the middleware that sets the language or user ran, hence the fallbacks.
  */
-function renderError(c: Ctx, status: ErrorStatus, message?: string) {
+async function renderError(c: Ctx, status: ErrorStatus, message?: string) {
   const t = tOf(c)
   c.status(status)
   if (isHtmx(c)) return c.html(<ErrorFragment status={status} t={t} message={message} />)
@@ -138,10 +140,8 @@ function renderError(c: Ctx, status: ErrorStatus, message?: string) {
   if (c.var.flash === undefined) c.set('flash', null)
   const requestIdValue = status === 500 ? c.var.requestId : undefined
   const page = <ErrorPage status={status} t={t} message={message} requestId={requestIdValue} />
-  // The renderer middleware may not have run (an error thrown before it).
-  try {
-    return c.render(page, { title: errorTitle(t, status) })
-  } catch {
-    return c.html(page)
-  }
+  // The error may come from middleware that runs before the renderer (CSRF, body limit):
+  // install the layout renderer here too, so every error page has the site's layout.
+  await renderer(c, async () => {})
+  return c.render(page, { title: errorTitle(t, status) })
 }

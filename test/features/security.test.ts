@@ -24,7 +24,9 @@ describe('CSRF', () => {
     for (const [path, form] of attempts) {
       const response = await client.post(path, form, evil)
       expect(response.status, path).toBe(403)
-      expect(await response.text()).toContain('Not allowed')
+      const html = await response.text()
+      expect(html).toContain('Not allowed')
+      expect(html).toContain('<nav')
     }
     // Also with no Origin at all but a cross-site Sec-Fetch-Site.
     expect((await client.post('/', { body: 'x' }, { origin: null, headers: { 'Sec-Fetch-Site': 'cross-site' } })).status).toBe(403)
@@ -37,6 +39,12 @@ describe('CSRF', () => {
     expect(await db.select().from(users).where(eq(users.username, name)).get()).toBeUndefined()
     // The session survived the forged logout.
     expect((await client.get('/')).status).toBe(200)
+  })
+
+  it("answers a refused request in the reader's language", async () => {
+    const response = await new Client().post('/', { body: 'x' }, { origin: 'https://evil.example', headers: { 'Accept-Language': 'es' } })
+    expect(response.status).toBe(403)
+    expect(await response.text()).toMatch(/^<!DOCTYPE html><html lang="es">/)
   })
 
   it('refuses non-form bodies on cookie routes', async () => {
