@@ -2,7 +2,16 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.wrangler/', 'public/js/htmx.min.js', 'e2e/artifacts/', 'bench/results/', 'migrations/meta/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.wrangler/',
+      'public/js/htmx.min.js',
+      'e2e/artifacts/',
+      'bench/results/',
+      'migrations/meta/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,14 +23,30 @@ export default tseslint.config(
   {
     files: ['scripts/**/*.mjs', 'e2e/**/*.mjs', 'bench/**/*.mjs'],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', fetch: 'readonly', AbortController: 'readonly', Buffer: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        AbortController: 'readonly',
+        Buffer: 'readonly',
+      },
     },
   },
   {
     files: ['public/js/app.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { document: 'readonly', window: 'readonly', Intl: 'readonly', setInterval: 'readonly', Date: 'readonly', isNaN: 'readonly' },
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        Intl: 'readonly',
+        setInterval: 'readonly',
+        Date: 'readonly',
+        isNaN: 'readonly',
+      },
     },
   },
 )

@@ -74,7 +74,15 @@ const TOPICS = [
   'a new bass line',
   'typography on small screens',
 ]
-const CLOSERS = ['', ' 🙂', ' Highly recommended.', ' More soon.', ' What do you think?', ' Worth it.', ' https://example.com/notes']
+const CLOSERS = [
+  '',
+  ' 🙂',
+  ' Highly recommended.',
+  ' More soon.',
+  ' What do you think?',
+  ' Worth it.',
+  ' https://example.com/notes',
+]
 
 // Demo users have no saved language, so the site follows each visitor's browser.
 const SPANISH = [

@@ -8,10 +8,14 @@ wrangler(['d1', 'migrations', 'apply', 'DB', '--local'])
 seedIfEmpty()
 
 const port = process.env.PORT ?? '8787'
-const child = spawn(process.execPath, [wranglerBin, 'dev', '--port', port, '--ip', '127.0.0.1', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-})
+const child = spawn(
+  process.execPath,
+  [wranglerBin, 'dev', '--port', port, '--ip', '127.0.0.1', ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  },
+)
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => child.kill(signal))
 }

@@ -54,7 +54,8 @@ export function createApp() {
     const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)
     const type = c.req.header('content-type') ?? ''
     const formLike = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)
-    if (unsafe && type !== '' && !formLike && !c.req.path.startsWith('/api/')) throw new HttpError(415, 'errors.unsupportedType')
+    if (unsafe && type !== '' && !formLike && !c.req.path.startsWith('/api/'))
+      throw new HttpError(415, 'errors.unsupportedType')
     await next()
   })
   app.use(

@@ -52,7 +52,9 @@ export class Client {
     if (init.htmx) headers.set('HX-Request', 'true')
     const method = (init.method ?? 'GET').toUpperCase()
     if (method !== 'GET' && init.origin !== null) headers.set('Origin', init.origin ?? ORIGIN)
-    const response = await exports.default.fetch(new Request(`${ORIGIN}${path}`, { ...init, headers, redirect: 'manual' }))
+    const response = await exports.default.fetch(
+      new Request(`${ORIGIN}${path}`, { ...init, headers, redirect: 'manual' }),
+    )
     for (const line of response.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';')
       const index = pair!.indexOf('=')

@@ -2,7 +2,10 @@
 ;(function () {
   'use strict'
   var lang = document.documentElement.lang || 'en'
-  var rtf = typeof Intl !== 'undefined' && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }) : null
+  var rtf =
+    typeof Intl !== 'undefined' && Intl.RelativeTimeFormat
+      ? new Intl.RelativeTimeFormat(lang, { numeric: 'auto' })
+      : null
   var abs = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' })
   var UNITS = [
     ['year', 365 * 24 * 3600],

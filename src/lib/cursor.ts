@@ -18,9 +18,7 @@ export function encodeCursor(cursor: Cursor): string {
  * Parses a `before` query value. Absent → `{ ok: true, cursor: null }` (first page);
  * malformed → `{ ok: false }` so the route can answer 400.
  */
-export function parseCursor(
-  raw: string | undefined | null,
-): { ok: true; cursor: Cursor | null } | { ok: false } {
+export function parseCursor(raw: string | undefined | null): { ok: true; cursor: Cursor | null } | { ok: false } {
   if (raw === undefined || raw === null || raw === '') return { ok: true, cursor: null }
   const match = /^(\d{1,15})-(\d{1,15})$/.exec(raw)
   if (!match) return { ok: false }

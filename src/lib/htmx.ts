@@ -10,9 +10,5 @@ export function isHtmx(c: Context): boolean {
  * whole page, so they are not fragment requests.
  */
 export function isHtmxFragmentRequest(c: Context): boolean {
-  return (
-    isHtmx(c) &&
-    c.req.header('HX-Boosted') !== 'true' &&
-    c.req.header('HX-History-Restore-Request') !== 'true'
-  )
+  return isHtmx(c) && c.req.header('HX-Boosted') !== 'true' && c.req.header('HX-History-Restore-Request') !== 'true'
 }

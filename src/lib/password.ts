@@ -46,18 +46,14 @@ function parseHash(stored: string): { params: ScryptParams; salt: Buffer; key: B
  * Verifies a password against a stored hash in constant time. `needsRehash` is true when
  * the hash was made with weaker parameters than today's, so the caller can upgrade it.
  */
-export async function verifyPassword(
-  stored: string,
-  password: string,
-): Promise<{ ok: boolean; needsRehash: boolean }> {
+export async function verifyPassword(stored: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }> {
   const parsed = parseHash(stored)
   if (!parsed) return { ok: false, needsRehash: false }
   const candidate = await derive(password, parsed.salt, parsed.params)
   // timingSafeEqual: the comparison must not leak how many leading bytes matched.
   const ok = candidate.length === parsed.key.length && timingSafeEqual(candidate, parsed.key)
   const { N, r, p } = parsed.params
-  const needsRehash =
-    ok && (N < SCRYPT_PARAMS.N || r < SCRYPT_PARAMS.r || p < SCRYPT_PARAMS.p)
+  const needsRehash = ok && (N < SCRYPT_PARAMS.N || r < SCRYPT_PARAMS.r || p < SCRYPT_PARAMS.p)
   return { ok, needsRehash }
 }
 

@@ -65,11 +65,7 @@ export type ValidatedSession = { session: Session; user: User; refreshed: boolea
  * session has not been verified for an hour (`refreshed` tells the caller to re-send the
  * cookie with the new lifetime).
  */
-export async function validateSessionToken(
-  db: Db,
-  token: string,
-  now = Date.now(),
-): Promise<ValidatedSession | null> {
+export async function validateSessionToken(db: Db, token: string, now = Date.now()): Promise<ValidatedSession | null> {
   const parts = token.split('.')
   if (parts.length !== 2) return null
   const [id, secret] = parts as [string, string]
@@ -97,10 +93,7 @@ export async function validateSessionToken(
   if (now - row.session.lastVerifiedAt >= REFRESH_INTERVAL) {
     row.session.lastVerifiedAt = now
     row.session.expiresAt = now + sessionDuration(row.session.persistent)
-    await db
-      .update(sessions)
-      .set({ lastVerifiedAt: now, expiresAt: row.session.expiresAt })
-      .where(eq(sessions.id, id))
+    await db.update(sessions).set({ lastVerifiedAt: now, expiresAt: row.session.expiresAt }).where(eq(sessions.id, id))
     refreshed = true
   }
   return { session: row.session, user: row.user, refreshed }

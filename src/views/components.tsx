@@ -122,13 +122,7 @@ export function TranslateForm(props: { postId: number; t: Translate }) {
  * htmx fetches it when scrolled into view (and replaces itself with the next page);
  * without JavaScript it is a plain "Older posts" link.
  */
-export function PostPage(props: {
-  posts: PostView[]
-  next: string | null
-  baseUrl: string
-  t: Translate
-  lang: Lang
-}) {
+export function PostPage(props: { posts: PostView[]; next: string | null; baseUrl: string; t: Translate; lang: Lang }) {
   const { posts, next, baseUrl, t, lang } = props
   return (
     <>

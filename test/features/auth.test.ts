@@ -84,8 +84,16 @@ describe('POST /auth/login', () => {
 
   it('gives the same message for an unknown user and a wrong password, and keeps next', async () => {
     const user = await makeUser()
-    const wrong = await new Client().post('/auth/login', { login: user.username, password: 'wrong pass', next: '/explore' })
-    const unknown = await new Client().post('/auth/login', { login: 'nobody_here', password: 'wrong pass', next: '/explore' })
+    const wrong = await new Client().post('/auth/login', {
+      login: user.username,
+      password: 'wrong pass',
+      next: '/explore',
+    })
+    const unknown = await new Client().post('/auth/login', {
+      login: 'nobody_here',
+      password: 'wrong pass',
+      next: '/explore',
+    })
     expect(wrong.status).toBe(422)
     expect(unknown.status).toBe(422)
     const a = await wrong.text()

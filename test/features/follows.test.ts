@@ -80,11 +80,21 @@ describe('GET /user/:username/followers and /following', () => {
     }
     const first = await (await new Client().get(`/user/${star.username}/followers`)).text()
     const names = [...first.matchAll(/<a class="author" href="\/user\/([^"]+)"/g)].map((m) => m[1])
-    expect(names).toEqual(fans.slice(-25).reverse().map((u) => u.username))
+    expect(names).toEqual(
+      fans
+        .slice(-25)
+        .reverse()
+        .map((u) => u.username),
+    )
     const next = /href="(\/user\/[^"]+\/followers\?before=[^"]+)"/.exec(first)![1]!.replaceAll('&amp;', '&')
     const second = await (await new Client().get(next, { htmx: true })).text()
     const more = [...second.matchAll(/<a class="author" href="\/user\/([^"]+)"/g)].map((m) => m[1])
-    expect(more).toEqual(fans.slice(0, 2).reverse().map((u) => u.username))
+    expect(more).toEqual(
+      fans
+        .slice(0, 2)
+        .reverse()
+        .map((u) => u.username),
+    )
 
     const following = await (await new Client().get(`/user/${fans[0]!.username}/following`)).text()
     expect(following).toContain(`href="/user/${star.username}"`)

@@ -119,7 +119,9 @@ describe('pagination', () => {
     const author = await makeUser()
     for (let i = 0; i < 26; i++) await createPost(db, author, `r${i}`, null, Date.now() - 1000 + i)
     const html = await (await new Client().get(`/user/${author.username}`)).text()
-    expect(html).toMatch(/<div class="more" hx-get="[^"]+" hx-trigger="revealed"[^>]*><a href="\/user\/[^"?]+\?before=\d+-\d+"[^>]*>Older posts<\/a>/)
+    expect(html).toMatch(
+      /<div class="more" hx-get="[^"]+" hx-trigger="revealed"[^>]*><a href="\/user\/[^"?]+\?before=\d+-\d+"[^>]*>Older posts<\/a>/,
+    )
   })
 })
 
@@ -138,7 +140,10 @@ describe('htmx fragments', () => {
     expect(p).toMatch(/^<!DOCTYPE html><html lang="en">/)
     expect(p).toContain('<main id="main"')
     // A boosted request or a history restore wants the whole page.
-    const restore = await new Client().get('/explore', { htmx: true, headers: { 'HX-History-Restore-Request': 'true' } })
+    const restore = await new Client().get('/explore', {
+      htmx: true,
+      headers: { 'HX-History-Restore-Request': 'true' },
+    })
     expect(await restore.text()).toContain('<html')
   })
 })

@@ -54,7 +54,10 @@ describe('/settings/profile', () => {
   it('re-checks username uniqueness and the 140-character about me, keeping input', async () => {
     const { user, client } = await loggedIn()
     const other = await makeUser()
-    let response = await client.post('/settings/profile', { username: other.username.toLowerCase(), about_me: 'kept text' })
+    let response = await client.post('/settings/profile', {
+      username: other.username.toLowerCase(),
+      about_me: 'kept text',
+    })
     expect(response.status).toBe(422)
     let html = await response.text()
     expect(html).toContain('That username is taken')

@@ -19,7 +19,10 @@ describe('CSRF', () => {
       ['/settings/profile', { username: 'hijacked', about_me: 'forged' }],
       ['/auth/logout', {}],
       ['/auth/login', { login: user.username, password: PASSWORD }],
-      ['/auth/register', { username: name, email: `${name}@example.com`, password: 'a fine password', password2: 'a fine password' }],
+      [
+        '/auth/register',
+        { username: name, email: `${name}@example.com`, password: 'a fine password', password2: 'a fine password' },
+      ],
     ]
     for (const [path, form] of attempts) {
       const response = await client.post(path, form, evil)
@@ -29,7 +32,9 @@ describe('CSRF', () => {
       expect(html).toContain('<nav')
     }
     // Also with no Origin at all but a cross-site Sec-Fetch-Site.
-    expect((await client.post('/', { body: 'x' }, { origin: null, headers: { 'Sec-Fetch-Site': 'cross-site' } })).status).toBe(403)
+    expect(
+      (await client.post('/', { body: 'x' }, { origin: null, headers: { 'Sec-Fetch-Site': 'cross-site' } })).status,
+    ).toBe(403)
 
     const after = await getUserById(db, user.id)
     expect(after!.username).toBe(user.username)
@@ -42,7 +47,11 @@ describe('CSRF', () => {
   })
 
   it("answers a refused request in the reader's language", async () => {
-    const response = await new Client().post('/', { body: 'x' }, { origin: 'https://evil.example', headers: { 'Accept-Language': 'es' } })
+    const response = await new Client().post(
+      '/',
+      { body: 'x' },
+      { origin: 'https://evil.example', headers: { 'Accept-Language': 'es' } },
+    )
     expect(response.status).toBe(403)
     expect(await response.text()).toMatch(/^<!DOCTYPE html><html lang="es">/)
   })
@@ -62,7 +71,9 @@ describe('escaping user text', () => {
   it('shows posts and about-me markup as text on timeline, profile and explore', async () => {
     const { user, client } = await loggedIn()
     for (const payload of XSS) expect((await client.post('/', { body: payload })).status).toBe(303)
-    expect((await client.post('/settings/profile', { username: user.username, about_me: XSS.join(' ') })).status).toBe(303)
+    expect((await client.post('/settings/profile', { username: user.username, about_me: XSS.join(' ') })).status).toBe(
+      303,
+    )
     const pages = [await client.get('/'), await client.get(`/user/${user.username}`), await client.get('/explore')]
     for (const response of pages) {
       const html = await response.text()

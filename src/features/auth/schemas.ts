@@ -18,7 +18,12 @@ export const passwordSchema = z
 export const registerSchema = z
   .object({
     username: usernameSchema,
-    email: z.string().trim().min(1, 'auth.emailRequired').max(254, 'auth.emailInvalid').pipe(z.email('auth.emailInvalid')),
+    email: z
+      .string()
+      .trim()
+      .min(1, 'auth.emailRequired')
+      .max(254, 'auth.emailInvalid')
+      .pipe(z.email('auth.emailInvalid')),
     password: passwordSchema,
     password2: z.string(),
   })

@@ -56,13 +56,7 @@ export function RegisterPage(props: { t: Translate; values?: RegisterValues; err
   )
 }
 
-export function LoginPage(props: {
-  t: Translate
-  next: string
-  login?: string
-  remember?: boolean
-  error?: string
-}) {
+export function LoginPage(props: { t: Translate; next: string; login?: string; remember?: boolean; error?: string }) {
   const { t } = props
   return (
     <section class="card narrow">
@@ -74,13 +68,7 @@ export function LoginPage(props: {
       ) : null}
       <form method="post" action="/auth/login" novalidate>
         <input type="hidden" name="next" value={props.next} />
-        <Field
-          name="login"
-          label={t('auth.usernameOrEmail')}
-          value={props.login}
-          autocomplete="username"
-          required
-        />
+        <Field name="login" label={t('auth.usernameOrEmail')} value={props.login} autocomplete="username" required />
         <Field name="password" type="password" label={t('auth.password')} autocomplete="current-password" required />
         <div class="field checkbox">
           <input type="checkbox" id="field-remember" name="remember" value="1" checked={props.remember} />

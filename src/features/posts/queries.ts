@@ -28,11 +28,7 @@ export async function listExplorePosts(db: Db, opts: { before: Cursor | null }):
 }
 
 /** One member's posts, newest first. */
-export async function listUserPosts(
-  db: Db,
-  userId: number,
-  opts: { before: Cursor | null },
-): Promise<Page<PostView>> {
+export async function listUserPosts(db: Db, userId: number, opts: { before: Cursor | null }): Promise<Page<PostView>> {
   const rows = await db
     .select(postColumns)
     .from(posts)
@@ -101,7 +97,10 @@ export async function createPost(
         .where(
           or(
             eq(users.id, author.id),
-            inArray(users.id, db.select({ id: follows.followerId }).from(follows).where(eq(follows.followedId, author.id))),
+            inArray(
+              users.id,
+              db.select({ id: follows.followerId }).from(follows).where(eq(follows.followedId, author.id)),
+            ),
           ),
         ),
     ),

@@ -100,12 +100,7 @@ export async function listFollowers(
     })
     .from(follows)
     .innerJoin(users, eq(users.id, follows.followerId))
-    .where(
-      and(
-        eq(follows.followedId, userId),
-        olderThan(follows.createdAt, follows.followerId, opts.before),
-      ),
-    )
+    .where(and(eq(follows.followedId, userId), olderThan(follows.createdAt, follows.followerId, opts.before)))
     .orderBy(desc(follows.createdAt), desc(follows.followerId))
     .limit(PAGE_SIZE + 1)
   return toPage(rows, (row) => ({ createdAt: row.since, id: row.id }))
@@ -127,12 +122,7 @@ export async function listFollowing(
     })
     .from(follows)
     .innerJoin(users, eq(users.id, follows.followedId))
-    .where(
-      and(
-        eq(follows.followerId, userId),
-        olderThan(follows.createdAt, follows.followedId, opts.before),
-      ),
-    )
+    .where(and(eq(follows.followerId, userId), olderThan(follows.createdAt, follows.followedId, opts.before)))
     .orderBy(desc(follows.createdAt), desc(follows.followedId))
     .limit(PAGE_SIZE + 1)
   return toPage(rows, (row) => ({ createdAt: row.since, id: row.id }))
