@@ -23,6 +23,8 @@ export default defineConfig(async () => {
             MAIL_FROM: 'Microblog <no-reply@microblog.test>',
             ADMINS: 'admin@microblog.test',
             BASE_URL: '',
+            // Retries without waiting, so the real queue reaches its dead-letter queue in seconds.
+            EMAIL_RETRY_BASE_SECONDS: '0',
           },
         },
       })),

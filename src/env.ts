@@ -19,6 +19,8 @@ export type Bindings = {
   BENCH_D1_STATS?: string
   /** Email delivery (see README "Configuration"): `smtp` or `log` (the local default). */
   EMAIL_TRANSPORT?: string
+  /** Seconds before the first delivery retry (doubling after); default 30. */
+  EMAIL_RETRY_BASE_SECONDS?: string
   SMTP_HOST?: string
   SMTP_PORT?: string | number
   /** `none` | `starttls` | `tls`. */

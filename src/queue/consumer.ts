@@ -14,9 +14,15 @@ export const EMAIL_DLQ_NAME = 'microblog-email-dlq'
  * Queues allow). After `max_retries` (wrangler.toml) the platform parks the message in the
  * dead-letter queue, whose consumer records it.
  */
-export function retryDelaySeconds(attempts: number): number {
+export function retryDelaySeconds(attempts: number, baseSeconds = 30): number {
   const exponent = Math.max(0, Math.min(attempts, 20) - 1)
-  return Math.min(30 * 2 ** exponent, 12 * 60 * 60)
+  return Math.min(baseSeconds * 2 ** exponent, 12 * 60 * 60)
+}
+
+/** The first retry's delay: `EMAIL_RETRY_BASE_SECONDS` when set to a sane number, else 30. */
+function retryBase(env: Bindings): number {
+  const value = Number(env.EMAIL_RETRY_BASE_SECONDS ?? 30)
+  return Number.isFinite(value) && value >= 0 && value <= 3600 ? value : 30
 }
 
 /** The `queue()` entry point: one consumer per queue, chosen by the batch's queue name. */
@@ -80,7 +86,7 @@ export async function handleEmailBatch(batch: MessageBatch<unknown>, env: Bindin
         transport ??= createTransport(config.config, db, env)
         await transport.send(email)
       } catch (error) {
-        const delaySeconds = retryDelaySeconds(message.attempts)
+        const delaySeconds = retryDelaySeconds(message.attempts, retryBase(env))
         log('warn', 'email.retry', { ...fields, delaySeconds, error: errorText(error) }, env)
         message.retry({ delaySeconds })
         continue
@@ -113,7 +119,7 @@ async function parkInvalid(db: Db, queue: string, message: Message<unknown>, env
   } catch (error) {
     // Could not even record it: try again later rather than lose it.
     log('error', 'email.record-failed', { id: message.id, error: errorText(error) }, env)
-    message.retry({ delaySeconds: retryDelaySeconds(message.attempts) })
+    message.retry({ delaySeconds: retryDelaySeconds(message.attempts, retryBase(env)) })
   }
 }
 
@@ -139,7 +145,7 @@ export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: B
       })
     } catch (error) {
       log('error', 'email.record-failed', { id: message.id, error: errorText(error) }, env)
-      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) })
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts, retryBase(env)) })
       continue
     }
     log('error', 'email.dead-letter', { id: message.id, key: email?.idempotencyKey ?? null }, env)

@@ -107,10 +107,14 @@ describe('email queue consumer', () => {
   it('retries with a growing delay when the SMTP server refuses the message', async () => {
     const first = email({ to: [`reject-${address()}`] })
     const third = email({ to: [`reject-${address()}`] })
-    const { batch, result } = await runBatch(EMAIL_QUEUE_NAME, [
-      { body: first, attempts: 1 },
-      { body: third, attempts: 3 },
-    ])
+    const { batch, result } = await runBatch(
+      EMAIL_QUEUE_NAME,
+      [
+        { body: first, attempts: 1 },
+        { body: third, attempts: 3 },
+      ],
+      { EMAIL_RETRY_BASE_SECONDS: '30' },
+    )
     expect(result.explicitAcks).toEqual([])
     expect(result.retryMessages).toEqual([
       { msgId: batch.messages[0]!.id, delaySeconds: 30 },
@@ -127,7 +131,10 @@ describe('email queue consumer', () => {
   })
 
   it('retries when the SMTP server cannot be reached, and keeps delivering the rest of the batch', async () => {
-    const { result } = await runBatch(EMAIL_QUEUE_NAME, [{ body: email(), attempts: 2 }], { SMTP_PORT: '1' })
+    const { result } = await runBatch(EMAIL_QUEUE_NAME, [{ body: email(), attempts: 2 }], {
+      SMTP_PORT: '1',
+      EMAIL_RETRY_BASE_SECONDS: '30',
+    })
     expect(result.explicitAcks).toEqual([])
     expect(result.retryMessages).toEqual([expect.objectContaining({ delaySeconds: 60 })])
 
@@ -200,7 +207,8 @@ describe('email queue consumer', () => {
   })
 
   it('grows the retry delay with each attempt, up to the 12 hours Queues allow', () => {
-    expect([1, 2, 3, 4, 5, 6].map(retryDelaySeconds)).toEqual([30, 60, 120, 240, 480, 960])
+    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelaySeconds(n))).toEqual([30, 60, 120, 240, 480, 960])
+    expect([1, 2, 3].map((n) => retryDelaySeconds(n, 5))).toEqual([5, 10, 20])
     expect(retryDelaySeconds(100)).toBe(12 * 60 * 60)
   })
 
