@@ -92,6 +92,10 @@ test('with JavaScript: register, post, follow, read the timeline, scroll to its 
     assert.equal(new Set(posts.map((p) => p.id)).size, total, 'a post is shown twice')
     assert.equal(pageLoads.length, 1, `expected one page load, got ${pageLoads.join(', ')}`)
     assert.equal(await stillSamePage(page), true, 'the page was reloaded')
+    // Times in the page that came by infinite scroll are relative too.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#posts time[data-relative]')].every((el) => el.hasAttribute('data-rendered')),
+    )
   })
 
   await t.test('logging out ends the session', async () => {
