@@ -1,7 +1,7 @@
 // The benchmark's data set: the reference shape (1,001 users, 20 follows each, 50,000 posts
 // over a year), generated deterministically or read from CSV files in the format of
 // ../shared/bench-data, and written into D1 the way the app would have left it.
-import { randomBytes, scryptSync } from 'node:crypto'
+import { hashPassword, prng } from '../scripts/sql-helpers.mjs'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -16,28 +16,6 @@ const YEAR_START = Date.UTC(2024, 0, 1)
 const YEAR_END = Date.UTC(2025, 0, 1)
 /** Follow edges carry no time in the CSV files; they are dated before the first post. */
 const FOLLOWS_AT = Date.UTC(2023, 11, 1)
-
-/** Same format as src/lib/password.ts: `scrypt$N$r$p$salt$hash`, salt and hash base64. */
-export function hashPassword(password) {
-  const N = 16384
-  const r = 8
-  const p = 5
-  const salt = randomBytes(16)
-  const key = scryptSync(password.normalize('NFKC'), salt, 32, { N, r, p, maxmem: 256 * N * r })
-  return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$')
-}
-
-/** mulberry32: a small PRNG, so every run generates the same rows. */
-function prng(seed) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const WORDS = (
   'about after again coffee morning evening weekend lunch dinner rain sun walk read book write ' +

@@ -2,23 +2,13 @@
 // with more posts than one page holds (so infinite scroll has a second page and an end),
 // the newest five minutes old (so the relative time has a known text), and `bob`, a
 // member the accessibility and screenshot runs log in as.
-import { randomBytes, scryptSync } from 'node:crypto'
+import { hashPassword } from '../scripts/sql-helpers.mjs'
 
 export const SEEDED_PASSWORD = 'e2e-seeded-pass'
 export const ALICE = 'alice'
 export const BOB = 'bob'
 export const ALICE_POSTS = 30
 export const FRESH_POST = 'Alice: a fresh post from five minutes ago.'
-
-/** Same format as src/lib/password.ts: `scrypt$N$r$p$salt$hash`. */
-function hashPassword(password) {
-  const N = 16384
-  const r = 8
-  const p = 5
-  const salt = randomBytes(16)
-  const key = scryptSync(password.normalize('NFKC'), salt, 32, { N, r, p, maxmem: 256 * N * r })
-  return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$')
-}
 
 const quote = (value) => `'${String(value).replaceAll("'", "''")}'`
 

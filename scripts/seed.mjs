@@ -1,34 +1,12 @@
 // Loads a small demo community into the local D1 database, once.
 // Usage: node scripts/seed.mjs  (to start over: delete .wrangler/state, then npm start)
-import { randomBytes, scryptSync } from 'node:crypto'
+import { hashPassword, prng } from './sql-helpers.mjs'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { wrangler } from './wrangler.mjs'
 
 export const DEMO_PASSWORD = 'microblog-demo'
 export const DEMO_USER = 'susan'
-
-/** Same format as src/lib/password.ts: scrypt$N$r$p$salt$hash. */
-function hashPassword(password) {
-  const N = 16384
-  const r = 8
-  const p = 5
-  const salt = randomBytes(16)
-  const key = scryptSync(password.normalize('NFKC'), salt, 32, { N, r, p, maxmem: 256 * N * r })
-  return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$')
-}
-
-// A tiny deterministic PRNG so every fresh install gets the same community.
-function prng(seed) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const PEOPLE = [
   ['susan', 'Gardener, tea drinker, reads too many novels.'],
