@@ -1,7 +1,7 @@
 // The benchmark's data set: the reference shape (1,001 users, 20 follows each, 50,000 posts
 // over a year), generated deterministically or read from CSV files in the format of
 // ../shared/bench-data, and written into D1 the way the app would have left it.
-import { hashPassword, prng } from '../scripts/sql-helpers.mjs'
+import { DERIVED_ROWS_SQL, hashPassword, prng } from '../scripts/sql-helpers.mjs'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -194,16 +194,7 @@ export async function writeDataset(db, data) {
     'INSERT INTO posts (id, user_id, body, language, created_at)',
     data.posts.map((p) => [p.id, p.userId, p.body, p.language, p.createdAt]),
   )
-  for (const statement of [
-    `INSERT OR IGNORE INTO timeline_entries (owner_id, post_id, author_id, created_at)
-     SELECT f.follower_id, p.id, p.user_id, p.created_at FROM posts p JOIN follows f ON f.followed_id = p.user_id`,
-    `INSERT OR IGNORE INTO timeline_entries (owner_id, post_id, author_id, created_at)
-     SELECT p.user_id, p.id, p.user_id, p.created_at FROM posts p`,
-    `UPDATE users SET
-       post_count = (SELECT count(*) FROM posts WHERE user_id = users.id),
-       follower_count = (SELECT count(*) FROM follows WHERE followed_id = users.id),
-       following_count = (SELECT count(*) FROM follows WHERE follower_id = users.id)`,
-  ]) {
+  for (const statement of DERIVED_ROWS_SQL) {
     await db.prepare(statement).run()
   }
   const count = async (table) => (await db.prepare(`SELECT count(*) AS n FROM ${table}`).first('n')) ?? 0

@@ -2,7 +2,7 @@
 // with more posts than one page holds (so infinite scroll has a second page and an end),
 // the newest five minutes old (so the relative time has a known text), and `bob`, a
 // member the accessibility and screenshot runs log in as.
-import { hashPassword } from '../scripts/sql-helpers.mjs'
+import { DERIVED_ROWS_SQL, hashPassword } from '../scripts/sql-helpers.mjs'
 
 export const SEEDED_PASSWORD = 'e2e-seeded-pass'
 export const ALICE = 'alice'
@@ -30,14 +30,7 @@ export function buildE2eSeedSql(now = Date.now()) {
   lines.push(
     `INSERT INTO posts (user_id, body, language, created_at) VALUES (2, 'Bob here, mostly reading.', 'en', ${now - 3 * 24 * hour});`,
     // Fan out and count, as the app does on write (see scripts/seed.mjs).
-    `INSERT OR IGNORE INTO timeline_entries (owner_id, post_id, author_id, created_at)
-     SELECT f.follower_id, p.id, p.user_id, p.created_at FROM posts p JOIN follows f ON f.followed_id = p.user_id;`,
-    `INSERT OR IGNORE INTO timeline_entries (owner_id, post_id, author_id, created_at)
-     SELECT p.user_id, p.id, p.user_id, p.created_at FROM posts p;`,
-    `UPDATE users SET
-       post_count = (SELECT count(*) FROM posts WHERE user_id = users.id),
-       follower_count = (SELECT count(*) FROM follows WHERE followed_id = users.id),
-       following_count = (SELECT count(*) FROM follows WHERE follower_id = users.id);`,
+    ...DERIVED_ROWS_SQL.map((statement) => `${statement};`),
   )
   return lines.join('\n') + '\n'
 }

@@ -1,6 +1,6 @@
 // Loads a small demo community into the local D1 database, once.
 // Usage: node scripts/seed.mjs  (to start over: delete .wrangler/state, then npm start)
-import { hashPassword, prng } from './sql-helpers.mjs'
+import { DERIVED_ROWS_SQL, hashPassword, prng } from './sql-helpers.mjs'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { wrangler } from './wrangler.mjs'
@@ -119,16 +119,7 @@ export function buildSeedSql(now = Date.now()) {
     )
   })
   // Fan the posts out to timelines and settle the counters, as the app would have.
-  lines.push(
-    `INSERT OR IGNORE INTO timeline_entries (owner_id, post_id, author_id, created_at)
-     SELECT f.follower_id, p.id, p.user_id, p.created_at FROM posts p JOIN follows f ON f.followed_id = p.user_id;`,
-    `INSERT OR IGNORE INTO timeline_entries (owner_id, post_id, author_id, created_at)
-     SELECT p.user_id, p.id, p.user_id, p.created_at FROM posts p;`,
-    `UPDATE users SET
-       post_count = (SELECT count(*) FROM posts WHERE user_id = users.id),
-       follower_count = (SELECT count(*) FROM follows WHERE followed_id = users.id),
-       following_count = (SELECT count(*) FROM follows WHERE follower_id = users.id);`,
-  )
+  lines.push(...DERIVED_ROWS_SQL.map((statement) => `${statement};`))
   return lines.join('\n') + '\n'
 }
 

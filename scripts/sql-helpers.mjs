@@ -23,3 +23,19 @@ export function prng(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
+
+/**
+ * What the app derives on write, rebuilt for rows loaded in bulk: every post fanned out to
+ * its author's and followers' timelines, and the counters on each user. One statement each
+ * (no trailing semicolon), for `wrangler d1 execute --file` or a D1 `prepare()`.
+ */
+export const DERIVED_ROWS_SQL = [
+  `INSERT OR IGNORE INTO timeline_entries (owner_id, post_id, author_id, created_at)
+   SELECT f.follower_id, p.id, p.user_id, p.created_at FROM posts p JOIN follows f ON f.followed_id = p.user_id`,
+  `INSERT OR IGNORE INTO timeline_entries (owner_id, post_id, author_id, created_at)
+   SELECT p.user_id, p.id, p.user_id, p.created_at FROM posts p`,
+  `UPDATE users SET
+     post_count = (SELECT count(*) FROM posts WHERE user_id = users.id),
+     follower_count = (SELECT count(*) FROM follows WHERE followed_id = users.id),
+     following_count = (SELECT count(*) FROM follows WHERE follower_id = users.id)`,
+]

@@ -1,14 +1,7 @@
 import { z } from 'zod'
-import { passwordSchema } from './schemas'
+import { emailSchema, passwordSchema } from './schemas'
 
-export const resetRequestSchema = z.object({
-  email: z
-    .string()
-    .trim()
-    .min(1, 'auth.emailRequired')
-    .max(254, 'auth.emailInvalid')
-    .pipe(z.email('auth.emailInvalid')),
-})
+export const resetRequestSchema = z.object({ email: emailSchema })
 
 /** The new password follows the registration rules. */
 export const newPasswordSchema = z

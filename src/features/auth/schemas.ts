@@ -15,15 +15,17 @@ export const passwordSchema = z
   .max(128, 'auth.passwordTooLong')
   .refine((value) => !COMMON_PASSWORDS.has(value.toLowerCase()), 'auth.passwordTooCommon')
 
+export const emailSchema = z
+  .string()
+  .trim()
+  .min(1, 'auth.emailRequired')
+  .max(254, 'auth.emailInvalid')
+  .pipe(z.email('auth.emailInvalid'))
+
 export const registerSchema = z
   .object({
     username: usernameSchema,
-    email: z
-      .string()
-      .trim()
-      .min(1, 'auth.emailRequired')
-      .max(254, 'auth.emailInvalid')
-      .pipe(z.email('auth.emailInvalid')),
+    email: emailSchema,
     password: passwordSchema,
     password2: z.string(),
   })
