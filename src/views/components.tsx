@@ -105,10 +105,10 @@ export function TranslateForm(props: { postId: number; t: Translate }) {
       method="post"
       action={action}
       class="translate-form"
-      hx-post={action}
-      hx-target="this"
-      hx-swap="outerHTML"
-      hx-disabled-elt="find button"
+      data-hx-post={action}
+      data-hx-target="this"
+      data-hx-swap="outerHTML"
+      data-hx-disabled-elt="find button"
     >
       <button type="submit" class="link-button">
         {props.t('posts.translate')}
@@ -139,7 +139,7 @@ export function MoreLink(props: { next: string | null; baseUrl: string; label: s
   const sep = props.baseUrl.includes('?') ? '&' : '?'
   const href = `${props.baseUrl}${sep}before=${encodeURIComponent(props.next)}`
   return (
-    <div class="more" hx-get={href} hx-trigger="revealed" hx-swap="outerHTML" hx-target="this">
+    <div class="more" data-hx-get={href} data-hx-trigger="revealed" data-hx-swap="outerHTML" data-hx-target="this">
       <a href={href} class="button secondary">
         {props.label}
       </a>

@@ -5,7 +5,7 @@ import { db } from '../helpers'
 
 /** The `before=` link of a page, as a path. */
 function nextLink(html: string): string | null {
-  const match = /<div class="more" hx-get="([^"]+)"/.exec(html)
+  const match = /<div class="more" data-hx-get="([^"]+)"/.exec(html)
   return match ? match[1]!.replaceAll('&amp;', '&') : null
 }
 
@@ -30,7 +30,7 @@ describe('POST /', () => {
     const html = await response.text()
     expect(html).not.toContain('<html')
     expect(html).toMatch(/<form id="post-form"[\s\S]*<textarea[^>]*><\/textarea>/)
-    expect(html).toContain('hx-swap-oob="afterbegin:#posts"')
+    expect(html).toContain('data-hx-swap-oob="afterbegin:#posts"')
     expect(postBodies(html)).toEqual(['via htmx'])
   })
 
@@ -120,7 +120,7 @@ describe('pagination', () => {
     for (let i = 0; i < 26; i++) await createPost(db, author, `r${i}`, null, Date.now() - 1000 + i)
     const html = await (await new Client().get(`/user/${author.username}`)).text()
     expect(html).toMatch(
-      /<div class="more" hx-get="[^"]+" hx-trigger="revealed"[^>]*><a href="\/user\/[^"?]+\?before=\d+-\d+"[^>]*>Older posts<\/a>/,
+      /<div class="more" data-hx-get="[^"]+" data-hx-trigger="revealed"[^>]*><a href="\/user\/[^"?]+\?before=\d+-\d+"[^>]*>Older posts<\/a>/,
     )
   })
 })

@@ -52,7 +52,7 @@ describe('the Translate link', () => {
 
     const forEnglish = await (await new Client().get('/explore', { headers: { 'Accept-Language': 'en' } })).text()
     expect(article(forEnglish, spanish.id)).toContain(translateForm(spanish.id))
-    expect(article(forEnglish, spanish.id)).toContain('hx-post="/translate/')
+    expect(article(forEnglish, spanish.id)).toContain('data-hx-post="/translate/')
     expect(article(forEnglish, spanish.id)).toContain('>Translate</button>')
     expect(article(forEnglish, english.id)).not.toContain('/translate/')
     expect(article(forEnglish, unknown.id)).not.toContain('/translate/')

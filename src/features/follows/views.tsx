@@ -13,10 +13,10 @@ export function FollowButton(props: { t: Translate; username: string; userId: nu
       class="follow-form"
       method="post"
       action={action}
-      hx-post={action}
-      hx-target="this"
-      hx-swap="outerHTML"
-      hx-disabled-elt="find button"
+      data-hx-post={action}
+      data-hx-target="this"
+      data-hx-swap="outerHTML"
+      data-hx-disabled-elt="find button"
     >
       <button type="submit" class={following ? 'secondary' : ''} aria-pressed={following ? 'true' : 'false'}>
         {following ? t('follows.unfollow') : t('follows.follow')}

@@ -15,10 +15,10 @@ export function PostForm(props: { t: Translate; value?: string; error?: string }
       class="card post-form"
       method="post"
       action="/"
-      hx-post="/"
-      hx-target="this"
-      hx-swap="outerHTML"
-      hx-disabled-elt="find button"
+      data-hx-post="/"
+      data-hx-target="this"
+      data-hx-swap="outerHTML"
+      data-hx-disabled-elt="find button"
     >
       <Field
         name="body"
@@ -39,10 +39,10 @@ export function PostCreated(props: { t: Translate; lang: Lang; post: PostView })
   return (
     <>
       <PostForm t={props.t} />
-      <div hx-swap-oob="afterbegin:#posts">
+      <div data-hx-swap-oob="afterbegin:#posts">
         <PostItem post={props.post} t={props.t} lang={props.lang} />
       </div>
-      <div hx-swap-oob="innerHTML:#messages-top">
+      <div data-hx-swap-oob="innerHTML:#messages-top">
         <p class="flash" role="status">
           {props.t('posts.live')}
         </p>

@@ -12,7 +12,7 @@ export function ProfileStats(props: { t: Translate; user: User; oob?: boolean })
   const { t, user } = props
   const name = encodeURIComponent(user.username)
   return (
-    <ul class="stats" id={`stats-${user.id}`} hx-swap-oob={props.oob ? 'true' : undefined}>
+    <ul class="stats" id={`stats-${user.id}`} data-hx-swap-oob={props.oob ? 'true' : undefined}>
       <li>{t('profile.posts', { count: user.postCount })}</li>
       <li>
         <a href={`/user/${name}/followers`}>{t('profile.followers', { count: user.followerCount })}</a>
