@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
+import { captureHtml } from './html-capture.mjs'
 
 export const BASE_URL = process.env.E2E_BASE_URL ?? ''
 export const ARTIFACTS = process.env.E2E_ARTIFACTS ?? 'e2e/artifacts'
@@ -29,7 +30,8 @@ export function launchBrowser() {
 
 /**
  * A browser context on the app. Requests anywhere else (Gravatar) are aborted: the machine
- * has no network, and the page must look right without them anyway.
+ * has no network, and the page must look right without them anyway. Every page it loads is
+ * kept for the Nu HTML Checker (e2e/html-capture.mjs).
  */
 export async function newContext(browser, options = {}) {
   const context = await browser.newContext({
@@ -44,6 +46,7 @@ export async function newContext(browser, options = {}) {
     (url) => !url.href.startsWith(BASE_URL),
     (route) => route.abort(),
   )
+  captureHtml(context, BASE_URL)
   return context
 }
 

@@ -2,7 +2,8 @@
 // local D1 — but on a fresh database in a temporary folder and on its own port, seeds the
 // few rows the tests need, runs e2e/tests/*.test.mjs with node's test runner (headless
 // Debian Chromium through playwright-core), and always stops the server's whole process
-// group, so no workerd is left behind.
+// group, so no workerd is left behind. Then the W3C Nu HTML Checker checks the HTML of every
+// page the tests loaded, in one run (e2e/nu-check.mjs): any error fails `npm run e2e`.
 //
 //   npm run e2e                      all tests
 //   E2E_PORT=8790 npm run e2e        another port (default: the first free one from 8788)
@@ -12,6 +13,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { nuCheck } from './nu-check.mjs'
 import { buildE2eSeedSql } from './seed.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -86,6 +88,9 @@ async function main() {
     throw new Error(`${chromiumPath} not found: install Debian's Chromium (apt-get install -y chromium)`)
   }
   mkdirSync(artifacts, { recursive: true })
+  // The pages' HTML for the Nu checker (kept after the run, to look at an error's context).
+  const htmlDir = join(artifacts, 'html')
+  rmSync(htmlDir, { recursive: true, force: true })
   const state = mkdtempSync(join(tmpdir(), 'microblog-e2e-'))
   let server
   let tests
@@ -151,7 +156,13 @@ async function main() {
       {
         cwd: root,
         stdio: 'inherit',
-        env: { ...process.env, E2E_BASE_URL: url, E2E_ARTIFACTS: artifacts, CHROMIUM_PATH: chromiumPath },
+        env: {
+          ...process.env,
+          E2E_BASE_URL: url,
+          E2E_ARTIFACTS: artifacts,
+          E2E_HTML_DIR: htmlDir,
+          CHROMIUM_PATH: chromiumPath,
+        },
       },
     )
     const code = await new Promise((resolve) => tests.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))))
@@ -161,7 +172,9 @@ async function main() {
       const names = readdirSync(shots).filter((n) => n.endsWith('.png'))
       log(`${names.length} screenshots in ${relative(root, shots)}/`)
     }
-    return code
+    log(`checking the HTML of every page the tests loaded (kept in ${relative(root, htmlDir)}/)`)
+    const nu = nuCheck(htmlDir)
+    return code !== 0 ? code : nu.errors === 0 ? 0 : 1
   } finally {
     await cleanup()
     log('server stopped (process group gone)')
