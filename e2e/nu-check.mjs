@@ -36,12 +36,23 @@ export function nuCheck(dir, log = console.log) {
   const files = [...pages.keys()].map((file) => join(dir, file))
   const result = spawnSync(
     'java',
-    ['-Xss4m', '-jar', vnuJar, '--errors-only', '--no-langdetect', '--exit-zero-always', '--format', 'json', '--stdout', ...files],
+    [
+      '-Xss4m',
+      '-jar',
+      vnuJar,
+      '--errors-only',
+      '--no-langdetect',
+      '--exit-zero-always',
+      '--format',
+      'json',
+      '--stdout',
+      ...files,
+    ],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   )
   if (result.status !== 0) throw new Error(`vnu.jar exited with ${result.status}: ${result.stderr}`)
   const messages = JSON.parse(result.stdout).messages ?? []
-  const errors = messages.filter((m) => m.type === 'error' || (m.type === 'non-document-error'))
+  const errors = messages.filter((m) => m.type === 'error' || m.type === 'non-document-error')
   for (const message of errors) {
     const file = message.url ? fileURLToPath(message.url).split('/').pop() : ''
     const where = (pages.get(file) ?? []).map((p) => `${p.url} [${p.status}, ${p.test}]`).join(', ') || file
