@@ -10,4 +10,8 @@ const require = createRequire(import.meta.url)
 const htmxDir = dirname(require.resolve('htmx.org/package.json'))
 mkdirSync(join(root, 'public/js'), { recursive: true })
 copyFileSync(join(htmxDir, 'dist/htmx.min.js'), join(root, 'public/js/htmx.min.js'))
-console.log('copied htmx.min.js to public/js/')
+// htmx 2's WebSocket extension from its own package (the copy inside htmx.org/dist/ext is
+// the htmx 1 version), pinned in package.json.
+const wsDir = dirname(require.resolve('htmx-ext-ws/package.json'))
+copyFileSync(join(wsDir, 'dist/ws.min.js'), join(root, 'public/js/htmx-ext-ws.js'))
+console.log('copied htmx.min.js and htmx-ext-ws.js to public/js/')

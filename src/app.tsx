@@ -9,6 +9,8 @@ import type { AppEnv } from './env'
 import { auth } from './features/auth/routes'
 import { followsRoutes } from './features/follows/routes'
 import { languageRoutes } from './features/language/routes'
+import { liveRoutes } from './features/live/routes'
+import { messagesRoutes } from './features/messages/routes'
 import { postsRoutes } from './features/posts/routes'
 import { translateRoutes } from './features/translate/routes'
 import { usersRoutes } from './features/users/routes'
@@ -88,6 +90,8 @@ export function createApp() {
   app.route('/dev', devRoutes)
   app.route('/', languageRoutes)
   app.route('/', translateRoutes)
+  app.route('/', messagesRoutes)
+  app.route('/', liveRoutes)
 
   app.notFound((c) => renderError(c, 404))
 

@@ -2,12 +2,15 @@ import { createFactory } from 'hono/factory'
 import type { RequestIdVariables } from 'hono/request-id'
 import type { Db } from './db/client'
 import type { Session, User } from './db/schema'
+import type { MemberHub } from './features/live/hub'
 import type { Lang, MessageKey, Translate } from './lib/i18n'
 
 export type Bindings = {
   DB: D1Database
   EMAIL_QUEUE: Queue<unknown>
   ASSETS?: Fetcher
+  /** One `MemberHub` Durable Object per member: their live WebSockets (features/live). */
+  MEMBER_HUB?: DurableObjectNamespace<MemberHub>
   /** `development` enables dev-only pages and plain-http cookies on localhost. */
   ENVIRONMENT?: string
   /**

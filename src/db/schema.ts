@@ -17,6 +17,9 @@ export const users = sqliteTable(
     postCount: integer('post_count').notNull().default(0),
     followerCount: integer('follower_count').notNull().default(0),
     followingCount: integer('following_count').notNull().default(0),
+    // Unread private messages over all conversations: the navigation badge reads it from the
+    // user row the session already loaded. Kept in the same batch as every message write.
+    unreadMessageCount: integer('unread_message_count').notNull().default(0),
     lastSeenAt: integer('last_seen_at').notNull(),
     createdAt: integer('created_at').notNull(),
   },
@@ -197,8 +200,69 @@ export const postTranslations = sqliteTable(
   (t) => [primaryKey({ columns: [t.postId, t.language] })],
 )
 
+/**
+ * One row per pair of members who exchanged private messages (`user_a_id` < `user_b_id`).
+ * It carries what the inbox shows — the last message, per-side unread counts and last-read
+ * times — and is updated in the same batch as each message write, so the inbox reads
+ * conversation rows only (never messages) and a thread's unread count is one row.
+ */
+export const conversations = sqliteTable(
+  'conversations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userAId: integer('user_a_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    userBId: integer('user_b_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    lastMessageBody: text('last_message_body'),
+    lastSenderId: integer('last_sender_id'),
+    lastMessageAt: integer('last_message_at').notNull(),
+    aUnread: integer('a_unread').notNull().default(0),
+    bUnread: integer('b_unread').notNull().default(0),
+    aLastReadAt: integer('a_last_read_at').notNull().default(0),
+    bLastReadAt: integer('b_last_read_at').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('conversations_pair_idx').on(t.userAId, t.userBId),
+    // The inbox: one keyset range per side, newest activity first.
+    index('conversations_a_activity_idx').on(t.userAId, t.lastMessageAt, t.id),
+    index('conversations_b_activity_idx').on(t.userBId, t.lastMessageAt, t.id),
+  ],
+)
+
+/** Private messages; deleted with their conversation or either member. */
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    senderId: integer('sender_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    recipientId: integer('recipient_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    body: text('body').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    // A thread page: one keyset range.
+    index('messages_conversation_created_idx').on(t.conversationId, t.createdAt, t.id),
+    // A member's messages by side (data export, account deletion, cascades).
+    index('messages_sender_idx').on(t.senderId, t.createdAt),
+    index('messages_recipient_idx').on(t.recipientId, t.createdAt),
+  ],
+)
+
 export type User = typeof users.$inferSelect
 export type Post = typeof posts.$inferSelect
 export type Session = typeof sessions.$inferSelect
 export type PasswordResetToken = typeof passwordResetTokens.$inferSelect
 export type DevOutboxEmail = typeof devOutbox.$inferSelect
+export type Conversation = typeof conversations.$inferSelect
+export type Message = typeof messages.$inferSelect

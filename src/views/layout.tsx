@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx'
 import { jsxRenderer, useRequestContext } from 'hono/jsx-renderer'
 import type { AppEnv } from '../env'
+import { UnreadBadge } from '../features/messages/views'
 import { LANGUAGE_NAMES, SUPPORTED_LANGUAGES, type Lang, type Translate } from '../lib/i18n'
 
 declare module 'hono' {
@@ -47,6 +48,12 @@ export function Layout(props: { title: string; children?: Child }) {
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <script src="/js/htmx.min.js" defer></script>
         <script src="/js/app.js" defer></script>
+        {user ? (
+          <>
+            <script src="/js/htmx-ext-ws.js" defer></script>
+            <script src="/js/live.js" defer></script>
+          </>
+        ) : null}
       </head>
       <body>
         <a class="skip-link" href="#main">
@@ -65,6 +72,11 @@ export function Layout(props: { title: string; children?: Child }) {
                   </li>
                   <li>
                     <a href="/explore">{t('nav.explore')}</a>
+                  </li>
+                  <li>
+                    <a href="/messages" class="nav-messages">
+                      {t('nav.messages')} <UnreadBadge t={t} count={user.unreadMessageCount} />
+                    </a>
                   </li>
                   <li>
                     <a href={`/user/${user.username}`}>{t('nav.profile')}</a>
@@ -102,6 +114,9 @@ export function Layout(props: { title: string; children?: Child }) {
             </p>
           ) : null}
         </div>
+        {/* Members' live channel (features/live): htmx-ext-ws connects it, live.js adds
+            visibility handling. Without JavaScript it is an empty element. */}
+        {user ? <div id="live" data-hx-ext="ws" data-ws-connect="/live" hidden></div> : null}
         <main id="main" class="container">
           {props.children}
         </main>

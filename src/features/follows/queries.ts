@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { follows, posts, timelineEntries, users } from '../../db/schema'
 
@@ -9,6 +9,20 @@ export async function isFollowing(db: Db, followerId: number, followedId: number
     .where(and(eq(follows.followerId, followerId), eq(follows.followedId, followedId)))
     .get()
   return row !== undefined
+}
+
+/**
+ * Ids of a member's followers, newest first, at most `limit` (one index range). Used to tell
+ * their live hubs about a new post, after the response.
+ */
+export async function listFollowerIds(db: Db, userId: number, limit: number): Promise<number[]> {
+  const rows = await db
+    .select({ id: follows.followerId })
+    .from(follows)
+    .where(eq(follows.followedId, userId))
+    .orderBy(desc(follows.createdAt))
+    .limit(limit)
+  return rows.map((row) => row.id)
 }
 
 /** Counters recomputed from the follows table, so they can never drift. */

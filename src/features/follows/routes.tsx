@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import type { User } from '../../db/schema'
 import type { AppEnv } from '../../env'
 import { setFlash } from '../../lib/flash'
 import { isHtmxFragmentRequest } from '../../lib/htmx'
@@ -6,10 +7,19 @@ import { HttpError } from '../../lib/http-error'
 import { requireUser } from '../../middleware/session'
 import { getUserById, getUserByUsername } from '../users/queries'
 import { ProfileStats } from '../users/views'
+import { notifyLater } from '../live/notify'
 import { followUser, unfollowUser } from './queries'
 import { FollowButton } from './views'
 
 export const followsRoutes = new Hono<AppEnv>()
+
+const statsOf = (user: User) => ({
+  id: user.id,
+  username: user.username,
+  postCount: user.postCount,
+  followerCount: user.followerCount,
+  followingCount: user.followingCount,
+})
 
 for (const action of ['follow', 'unfollow'] as const) {
   followsRoutes.post(`/${action}/:username`, requireUser, async (c) => {
@@ -21,6 +31,11 @@ for (const action of ['follow', 'unfollow'] as const) {
 
     if (action === 'follow') await followUser(db, viewer.id, target.id)
     else await unfollowUser(db, viewer.id, target.id)
+    // The followed member's own profile, if open, shows the new follower count.
+    notifyLater(c, async () => {
+      const updated = await getUserById(db, target.id)
+      return updated ? [{ userId: target.id, event: { type: 'stats', user: statsOf(updated) } }] : []
+    })
 
     const profileUrl = `/user/${encodeURIComponent(target.username)}`
     if (isHtmxFragmentRequest(c)) {

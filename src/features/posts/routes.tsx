@@ -7,6 +7,8 @@ import { isHtmxFragmentRequest } from '../../lib/htmx'
 import { detectPostLanguage } from '../../lib/language-detect'
 import { requireUser } from '../../middleware/session'
 import { PostPage } from '../../views/components'
+import { listFollowerIds } from '../follows/queries'
+import { LIVE_FANOUT_MAX, notifyLater } from '../live/notify'
 import { createPost, listExplorePosts, listHomeTimeline } from './queries'
 import { postSchema } from './schemas'
 import { ExplorePage, HomePage, PostCreated, PostForm } from './views'
@@ -47,6 +49,11 @@ postsRoutes.post('/', requireUser, async (c) => {
 
   const body = parsed.data.body
   const post = await createPost(db, user, body, detectPostLanguage(body))
+  // Followers' open home timelines show "N new posts". The follower list is read after the
+  // response; past LIVE_FANOUT_MAX followers the rest see the post on their next page load.
+  notifyLater(c, async () =>
+    (await listFollowerIds(db, user.id, LIVE_FANOUT_MAX)).map((userId) => ({ userId, event: { type: 'post' } })),
+  )
   if (htmx) return c.html(<PostCreated t={t} lang={lang} post={post} />)
   setFlash(c, 'posts.live')
   return c.redirect('/', 303)

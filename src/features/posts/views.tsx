@@ -1,6 +1,7 @@
 import type { Page } from '../../lib/cursor'
 import type { Lang, Translate } from '../../lib/i18n'
 import { Field, PostItem, PostList, type PostView } from '../../views/components'
+import { NewPostsBar } from '../live/views'
 import { POST_MAX } from './schemas'
 
 /**
@@ -65,6 +66,7 @@ export function HomePage(props: {
       <h1>{t('home.greeting', { username: props.username })}</h1>
       <PostForm t={t} value={props.value} error={props.error} />
       <h2 class="sr-only">{t('home.timeline')}</h2>
+      <NewPostsBar t={t} count={0} />
       <PostList posts={page.items} next={page.next} baseUrl="/" t={t} lang={lang} empty={t('home.empty')} />
     </>
   )

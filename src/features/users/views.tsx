@@ -4,11 +4,16 @@ import type { FieldErrors } from '../../lib/forms'
 import type { Lang, Translate } from '../../lib/i18n'
 import { Avatar, Field, MoreLink, PostList, RelativeTime, type PostView } from '../../views/components'
 import { FollowButton } from '../follows/views'
+import { MessageButton } from '../messages/views'
 import type { UserListItem } from './queries'
 import { ABOUT_MAX } from './schemas'
 
 /** Counts of a profile; swapped out of band when someone follows or unfollows. */
-export function ProfileStats(props: { t: Translate; user: User; oob?: boolean }) {
+export function ProfileStats(props: {
+  t: Translate
+  user: Pick<User, 'id' | 'username' | 'postCount' | 'followerCount' | 'followingCount'>
+  oob?: boolean
+}) {
   const { t, user } = props
   const name = encodeURIComponent(user.username)
   return (
@@ -47,7 +52,10 @@ export function ProfileHeader(props: {
             {t('profile.edit')}
           </a>
         ) : viewer ? (
-          <FollowButton t={t} username={user.username} userId={user.id} following={props.following} />
+          <div class="profile-actions">
+            <FollowButton t={t} username={user.username} userId={user.id} following={props.following} />
+            <MessageButton t={t} username={user.username} />
+          </div>
         ) : null}
       </div>
     </section>

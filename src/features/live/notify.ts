@@ -1,0 +1,36 @@
+import type { Context } from 'hono'
+import type { AppEnv } from '../../env'
+import { logError } from '../../lib/log'
+import type { LiveEvent } from './events'
+
+/** At most this many followers are told live about a new post (one hub call each). */
+export const LIVE_FANOUT_MAX = 1000
+
+/**
+ * Tells members' hubs about a write that already succeeded in D1. It runs after the
+ * response (`waitUntil`), so the writer never waits for it; a hub that cannot be reached
+ * costs a log line, never the request — the next page load shows the right numbers anyway.
+ * `work` may compute the recipients first (e.g. read follower ids) off the request path.
+ */
+export function notifyLater(c: Context<AppEnv>, work: () => Promise<Array<{ userId: number; event: LiveEvent }>>) {
+  const hubs = c.env.MEMBER_HUB
+  if (!hubs) return
+  const run = (async () => {
+    const targets = await work()
+    const results = await Promise.allSettled(
+      targets.map(({ userId, event }) => hubs.getByName(String(userId)).notify(event)),
+    )
+    const failed = results.find((r) => r.status === 'rejected')
+    if (failed) throw (failed as PromiseRejectedResult).reason
+  })().catch((error: unknown) => logError(c, error))
+  try {
+    c.executionCtx.waitUntil(run)
+  } catch {
+    // No execution context (app.request in a unit test): the promise still runs.
+  }
+}
+
+/** Shorthand for events whose recipients are known. */
+export function notifyMembers(c: Context<AppEnv>, targets: Array<{ userId: number; event: LiveEvent }>) {
+  notifyLater(c, async () => targets)
+}

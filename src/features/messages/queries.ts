@@ -1,0 +1,307 @@
+import { and, desc, eq, sql } from 'drizzle-orm'
+import { olderThan } from '../../db/keyset'
+import type { Db } from '../../db/client'
+import { conversations, messages, users, type Conversation } from '../../db/schema'
+import { PAGE_SIZE, toPage, type Cursor, type Page } from '../../lib/cursor'
+
+// Private messages. A conversation row per pair of members (`user_a_id` < `user_b_id`) holds
+// the inbox's data: last message, per-side unread count and last-read time. Every write
+// below updates it — and the recipient's `users.unread_message_count` (the badge) — in the
+// same `db.batch` as the message itself, so they never drift apart.
+
+/** The pair's columns in canonical order: the smaller id is side "a". */
+function pairOf(oneId: number, otherId: number) {
+  return oneId < otherId ? { a: oneId, b: otherId } : { a: otherId, b: oneId }
+}
+
+/** A message as the views need it. */
+export type MessageView = {
+  id: number
+  senderId: number
+  recipientId: number
+  body: string
+  createdAt: number
+}
+
+/** One inbox row, from the reader's side. */
+export type ConversationView = {
+  id: number
+  other: { id: number; username: string; email: string }
+  lastMessageBody: string | null
+  lastSenderId: number | null
+  lastMessageAt: number
+  unread: number
+}
+
+/** The reader's side of a conversation row. */
+export type ConversationSide = {
+  id: number
+  /** Whether the reader is side "a" (the smaller id) of the pair. */
+  readerIsA: boolean
+  unread: number
+  lastReadAt: number
+  otherLastReadAt: number
+}
+
+/** The conversation of two members, seen from `viewerId`'s side; null before a first message. */
+export async function getConversationSide(
+  db: Db,
+  viewerId: number,
+  otherId: number,
+): Promise<ConversationSide | null> {
+  const { a, b } = pairOf(viewerId, otherId)
+  const row = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.userAId, a), eq(conversations.userBId, b)))
+    .get()
+  return row ? sideOf(row, viewerId) : null
+}
+
+function sideOf(row: Conversation, viewerId: number): ConversationSide {
+  const isA = row.userAId === viewerId
+  return {
+    id: row.id,
+    readerIsA: isA,
+    unread: isA ? row.aUnread : row.bUnread,
+    lastReadAt: isA ? row.aLastReadAt : row.bLastReadAt,
+    otherLastReadAt: isA ? row.bLastReadAt : row.aLastReadAt,
+  }
+}
+
+const conversationCursor = (row: ConversationView): Cursor => ({ createdAt: row.lastMessageAt, id: row.id })
+
+/**
+ * A member's inbox, newest activity first, keyset-paginated on (last_message_at, id).
+ * The member is side "a" of some rows and side "b" of others: each side is one index range
+ * limited to a page, and the two are merged, so a page reads at most 2 × (25 + 1) rows.
+ */
+export async function listConversations(
+  db: Db,
+  userId: number,
+  opts: { before: Cursor | null },
+): Promise<Page<ConversationView>> {
+  const before = opts.before
+  const older = before
+    ? sql`AND c.last_message_at <= ${before.createdAt}
+          AND (c.last_message_at < ${before.createdAt} OR c.id < ${before.id})`
+    : sql``
+  const side = (mine: 'user_a_id' | 'user_b_id', other: 'user_a_id' | 'user_b_id', unread: 'a_unread' | 'b_unread') =>
+    sql`SELECT * FROM (SELECT c.id, c.${sql.raw(other)} AS other_id, c.${sql.raw(unread)} AS unread,
+          c.last_message_body, c.last_sender_id, c.last_message_at
+        FROM conversations c WHERE c.${sql.raw(mine)} = ${userId} ${older}
+        ORDER BY c.last_message_at DESC, c.id DESC LIMIT ${PAGE_SIZE + 1})`
+  const rows = await db.all<{
+    id: number
+    other_id: number
+    unread: number
+    last_message_body: string | null
+    last_sender_id: number | null
+    last_message_at: number
+    username: string
+    email: string
+  }>(sql`SELECT t.*, u.username, u.email FROM (
+      ${side('user_a_id', 'user_b_id', 'a_unread')}
+      UNION ALL
+      ${side('user_b_id', 'user_a_id', 'b_unread')}
+    ) t JOIN users u ON u.id = t.other_id
+    ORDER BY t.last_message_at DESC, t.id DESC LIMIT ${PAGE_SIZE + 1}`)
+  const views: ConversationView[] = rows.map((row) => ({
+    id: row.id,
+    other: { id: row.other_id, username: row.username, email: row.email },
+    lastMessageBody: row.last_message_body,
+    lastSenderId: row.last_sender_id,
+    lastMessageAt: row.last_message_at,
+    unread: row.unread,
+  }))
+  return toPage(views, conversationCursor)
+}
+
+const messageColumns = {
+  id: messages.id,
+  senderId: messages.senderId,
+  recipientId: messages.recipientId,
+  body: messages.body,
+  createdAt: messages.createdAt,
+}
+
+const messageCursor = (row: MessageView): Cursor => ({ createdAt: row.createdAt, id: row.id })
+
+/**
+ * One page of a thread: the newest 25 messages older than `before` (one index range),
+ * returned oldest first for display; `next` is the cursor of the page above.
+ */
+export async function listThreadMessages(
+  db: Db,
+  conversationId: number,
+  opts: { before: Cursor | null },
+): Promise<Page<MessageView>> {
+  const rows = await db
+    .select(messageColumns)
+    .from(messages)
+    .where(
+      and(eq(messages.conversationId, conversationId), olderThan(messages.createdAt, messages.id, opts.before)),
+    )
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(PAGE_SIZE + 1)
+  const page = toPage(rows, messageCursor)
+  return { items: page.items.reverse(), next: page.next }
+}
+
+export async function getMessageById(db: Db, id: number): Promise<MessageView | null> {
+  const row = await db.select(messageColumns).from(messages).where(eq(messages.id, id)).get()
+  return row ?? null
+}
+
+/**
+ * Sends a message, atomically: creates or updates the pair's conversation row (last message,
+ * the recipient's unread count), inserts the message and bumps the recipient's badge count.
+ * Returns the message and the recipient's new badge count.
+ */
+export async function sendMessage(
+  db: Db,
+  senderId: number,
+  recipientId: number,
+  body: string,
+  now = Date.now(),
+): Promise<{ message: MessageView; recipientUnread: number }> {
+  const { a, b } = pairOf(senderId, recipientId)
+  const recipientIsA = recipientId === a
+  const [, inserted, badge] = await db.batch([
+    db
+      .insert(conversations)
+      .values({
+        userAId: a,
+        userBId: b,
+        lastMessageBody: body,
+        lastSenderId: senderId,
+        lastMessageAt: now,
+        aUnread: recipientIsA ? 1 : 0,
+        bUnread: recipientIsA ? 0 : 1,
+        createdAt: now,
+      })
+      .onConflictDoUpdate({
+        target: [conversations.userAId, conversations.userBId],
+        set: {
+          lastMessageBody: body,
+          lastSenderId: senderId,
+          lastMessageAt: sql`max(${conversations.lastMessageAt}, ${now})`,
+          ...(recipientIsA
+            ? { aUnread: sql`${conversations.aUnread} + 1` }
+            : { bUnread: sql`${conversations.bUnread} + 1` }),
+        },
+      }),
+    db
+      .insert(messages)
+      .values({
+        conversationId: sql`(SELECT id FROM conversations WHERE user_a_id = ${a} AND user_b_id = ${b})`,
+        senderId,
+        recipientId,
+        body,
+        createdAt: now,
+      })
+      .returning({ id: messages.id }),
+    db
+      .update(users)
+      .set({ unreadMessageCount: sql`${users.unreadMessageCount} + 1` })
+      .where(eq(users.id, recipientId))
+      .returning({ unread: users.unreadMessageCount }),
+  ])
+  const id = inserted[0]?.id
+  if (id === undefined) throw new Error('message insert returned no id')
+  return {
+    message: { id, senderId, recipientId, body, createdAt: now },
+    recipientUnread: badge[0]?.unread ?? 0,
+  }
+}
+
+/**
+ * Marks the reader's side of a conversation read: its unread count goes to zero, its
+ * last-read time to now, and the reader's badge count drops by the same amount — one
+ * conversation row and one user row, however many messages were unread. Returns the
+ * reader's new badge count, or null when nothing was unread (nothing written).
+ */
+export async function markConversationRead(
+  db: Db,
+  readerId: number,
+  conversation: ConversationSide,
+  now = Date.now(),
+): Promise<number | null> {
+  if (conversation.unread === 0) return null
+  const isA = conversation.readerIsA
+  const unreadCol = sql.raw(isA ? 'a_unread' : 'b_unread')
+  const [badge] = await db.batch([
+    // Subtract what this conversation had unread, read inside the transaction (not the
+    // possibly stale value the page loaded), so a message arriving meanwhile is not lost.
+    db
+      .update(users)
+      .set({
+        unreadMessageCount: sql`max(0, ${users.unreadMessageCount} -
+          (SELECT ${unreadCol} FROM conversations WHERE id = ${conversation.id}))`,
+      })
+      .where(eq(users.id, readerId))
+      .returning({ unread: users.unreadMessageCount }),
+    db
+      .update(conversations)
+      .set(
+        isA
+          ? { aUnread: 0, aLastReadAt: sql`max(${conversations.aLastReadAt}, ${now})` }
+          : { bUnread: 0, bLastReadAt: sql`max(${conversations.bLastReadAt}, ${now})` },
+      )
+      .where(eq(conversations.id, conversation.id)),
+  ])
+  return badge[0]?.unread ?? 0
+}
+
+/**
+ * Deletes a message its sender wrote, for both members, atomically: if the recipient had
+ * not read it yet, their unread counts drop by one; the conversation's "last message" is
+ * recomputed from what remains. `deleted` is false when the message is not `senderId`'s
+ * (or already gone); `recipientUnread` is the recipient's new badge count.
+ */
+export async function deleteOwnMessage(
+  db: Db,
+  senderId: number,
+  message: MessageView,
+): Promise<{ deleted: boolean; recipientUnread: number }> {
+  const recipientId = message.recipientId
+  const { a, b } = pairOf(senderId, recipientId)
+  const recipientIsA = recipientId === a
+  const unreadCol = sql.raw(recipientIsA ? 'a_unread' : 'b_unread')
+  const readCol = sql.raw(recipientIsA ? 'a_last_read_at' : 'b_last_read_at')
+  // True while the message exists, is the sender's, and the recipient has not read it.
+  const unreadByRecipient = sql`EXISTS (SELECT 1 FROM messages m JOIN conversations c ON c.id = m.conversation_id
+    WHERE m.id = ${message.id} AND m.sender_id = ${senderId} AND m.created_at > c.${readCol} AND c.${unreadCol} > 0)`
+  const [badge, , deleted] = await db.batch([
+    db
+      .update(users)
+      .set({
+        unreadMessageCount: sql`CASE WHEN ${unreadByRecipient} THEN max(0, ${users.unreadMessageCount} - 1)
+          ELSE ${users.unreadMessageCount} END`,
+      })
+      .where(eq(users.id, recipientId))
+      .returning({ unread: users.unreadMessageCount }),
+    db
+      .update(conversations)
+      .set(
+        recipientIsA
+          ? { aUnread: sql`${conversations.aUnread} - 1` }
+          : { bUnread: sql`${conversations.bUnread} - 1` },
+      )
+      .where(and(eq(conversations.userAId, a), eq(conversations.userBId, b), unreadByRecipient)),
+    db
+      .delete(messages)
+      .where(and(eq(messages.id, message.id), eq(messages.senderId, senderId)))
+      .returning({ id: messages.id }),
+    db
+      .update(conversations)
+      .set({
+        lastMessageBody: sql`(SELECT body FROM messages WHERE conversation_id = conversations.id
+          ORDER BY created_at DESC, id DESC LIMIT 1)`,
+        lastSenderId: sql`(SELECT sender_id FROM messages WHERE conversation_id = conversations.id
+          ORDER BY created_at DESC, id DESC LIMIT 1)`,
+      })
+      .where(and(eq(conversations.userAId, a), eq(conversations.userBId, b))),
+  ])
+  return { deleted: deleted.length > 0, recipientUnread: badge[0]?.unread ?? 0 }
+}

@@ -1,0 +1,171 @@
+import { Hono, type Context } from 'hono'
+import type { AppEnv } from '../../env'
+import { cursorFrom } from '../../lib/cursor'
+import { setFlash } from '../../lib/flash'
+import { readForm, validateForm } from '../../lib/forms'
+import { isHtmxFragmentRequest } from '../../lib/htmx'
+import { HttpError } from '../../lib/http-error'
+import { hitRateLimit } from '../../lib/rate-limit'
+import { requireUser } from '../../middleware/session'
+import { ErrorFragment, ErrorPage } from '../../views/errors'
+import { notifyMembers } from '../live/notify'
+import { getUserById, getUserByUsername } from '../users/queries'
+import {
+  deleteOwnMessage,
+  getConversationSide,
+  getMessageById,
+  listConversations,
+  listThreadMessages,
+  markConversationRead,
+  sendMessage,
+} from './queries'
+import { MESSAGE_RATE_LIMITS, messageSchema } from './schemas'
+import { ConversationPage, InboxPage, MessageSent, MessageForm, ThreadMessages, ThreadPage } from './views'
+
+export const messagesRoutes = new Hono<AppEnv>()
+
+messagesRoutes.use('/messages', requireUser)
+messagesRoutes.use('/messages/*', requireUser)
+messagesRoutes.use('/message/*', requireUser)
+
+/**
+ * The other member of a thread. Unknown → 404; yourself → a 422 that says why (there is
+ * no conversation with yourself), as a page or as an htmx fragment.
+ */
+async function otherFromPath(c: Context<AppEnv>) {
+  const other = await getUserByUsername(c.var.db, c.req.param('username') ?? '')
+  if (!other) throw new HttpError(404, 'errors.userNotFound')
+  return other
+}
+
+function notYourself(c: Context<AppEnv>) {
+  const { t } = c.var
+  c.status(422)
+  const message = t('messages.notYourself')
+  if (isHtmxFragmentRequest(c)) return c.html(<ErrorFragment status={422} t={t} message={message} />)
+  return c.render(<ErrorPage status={422} t={t} message={message} />, { title: t('messages.title') })
+}
+
+messagesRoutes.get('/messages', async (c) => {
+  const { db, t, lang } = c.var
+  const user = c.var.user!
+  const page = await listConversations(db, user.id, { before: cursorFrom(c) })
+  c.header('Vary', 'HX-Request')
+  c.header('Cache-Control', 'private, no-store')
+  if (isHtmxFragmentRequest(c)) return c.html(<ConversationPage t={t} lang={lang} viewerId={user.id} page={page} />)
+  return c.render(<InboxPage t={t} lang={lang} viewerId={user.id} page={page} />, { title: t('messages.title') })
+})
+
+messagesRoutes.get('/messages/:username', async (c) => {
+  const { db, t, lang } = c.var
+  const user = c.var.user!
+  const other = await otherFromPath(c)
+  if (other.id === user.id) return notYourself(c)
+  const before = cursorFrom(c)
+  const conversation = await getConversationSide(db, user.id, other.id)
+  const page = conversation
+    ? await listThreadMessages(db, conversation.id, { before })
+    : { items: [], next: null }
+  c.header('Vary', 'HX-Request')
+  c.header('Cache-Control', 'private, no-store')
+  if (isHtmxFragmentRequest(c)) {
+    return c.html(<ThreadMessages t={t} lang={lang} viewerId={user.id} other={other} page={page} />)
+  }
+  // Reading the thread marks it read: one conversation row and the badge, in one batch.
+  if (conversation && before === null) {
+    const unread = await markConversationRead(db, user.id, conversation)
+    if (unread !== null) {
+      user.unreadMessageCount = unread
+      // Other tabs of the reader update their badge.
+      notifyMembers(c, [{ userId: user.id, event: { type: 'unread', count: unread } }])
+    }
+  }
+  return c.render(<ThreadPage t={t} lang={lang} viewerId={user.id} other={other} page={page} />, {
+    title: t('messages.threadTitle', { username: other.username }),
+  })
+})
+
+messagesRoutes.post('/messages/:username', async (c) => {
+  const { db, t, lang } = c.var
+  const user = c.var.user!
+  const other = await otherFromPath(c)
+  if (other.id === user.id) return notYourself(c)
+  const form = await readForm(c.req)
+  const htmx = isHtmxFragmentRequest(c)
+  c.header('Vary', 'HX-Request')
+
+  const again = async (status: 422 | 429, error: string) => {
+    c.status(status)
+    if (htmx) return c.html(<MessageForm t={t} other={other} value={form.body ?? ''} error={error} />)
+    const conversation = await getConversationSide(db, user.id, other.id)
+    const page = conversation ? await listThreadMessages(db, conversation.id, { before: null }) : { items: [], next: null }
+    return c.render(
+      <ThreadPage t={t} lang={lang} viewerId={user.id} other={other} page={page} value={form.body ?? ''} error={error} />,
+      { title: t('messages.threadTitle', { username: other.username }) },
+    )
+  }
+
+  const parsed = validateForm(messageSchema, form)
+  if (!parsed.ok) return again(422, t(parsed.errors.body ?? 'forms.invalid'))
+
+  // Per sender: a burst window and a daily cap. Only valid messages count.
+  for (const [name, rule] of Object.entries(MESSAGE_RATE_LIMITS)) {
+    const state = await hitRateLimit(db, `messages:${name}:${user.id}`, rule)
+    if (state.limited) {
+      c.header('Retry-After', String(state.retryAfterSeconds))
+      return again(429, t('messages.tooMany'))
+    }
+  }
+
+  const { message, recipientUnread } = await sendMessage(db, user.id, other.id, parsed.data.body)
+  notifyMembers(c, [
+    {
+      userId: other.id,
+      event: {
+        type: 'message',
+        from: { id: user.id, username: user.username, email: user.email },
+        message,
+        unread: recipientUnread,
+      },
+    },
+  ])
+  if (htmx) return c.html(<MessageSent t={t} lang={lang} other={other} message={message} />)
+  setFlash(c, 'messages.sent')
+  return c.redirect(`/messages/${encodeURIComponent(other.username)}`, 303)
+})
+
+/** Marks a thread read while it is open (the live channel appended a message to it). */
+messagesRoutes.post('/messages/:username/read', async (c) => {
+  const { db } = c.var
+  const user = c.var.user!
+  const other = await otherFromPath(c)
+  if (other.id === user.id) return notYourself(c)
+  const conversation = await getConversationSide(db, user.id, other.id)
+  const unread = conversation ? await markConversationRead(db, user.id, conversation) : null
+  if (unread !== null) notifyMembers(c, [{ userId: user.id, event: { type: 'unread', count: unread } }])
+  if (isHtmxFragmentRequest(c)) return c.body(null, 204)
+  return c.redirect(`/messages/${encodeURIComponent(other.username)}`, 303)
+})
+
+/** Deletes a message you sent — for both members. Someone else's → 403. */
+messagesRoutes.post('/message/:id/delete', async (c) => {
+  const { db } = c.var
+  const user = c.var.user!
+  const id = Number(c.req.param('id'))
+  if (!Number.isSafeInteger(id) || id <= 0) throw new HttpError(404, 'messages.notFound')
+  const message = await getMessageById(db, id)
+  if (!message) throw new HttpError(404, 'messages.notFound')
+  if (message.senderId !== user.id) throw new HttpError(403, 'messages.notYours')
+  const result = await deleteOwnMessage(db, user.id, message)
+  if (!result.deleted) throw new HttpError(404, 'messages.notFound')
+  notifyMembers(c, [
+    {
+      userId: message.recipientId,
+      event: { type: 'message-deleted', messageId: message.id, unread: result.recipientUnread },
+    },
+  ])
+  if (isHtmxFragmentRequest(c)) return c.body('', 200)
+  setFlash(c, 'messages.deleted')
+  const recipient = await getUserById(db, message.recipientId)
+  return c.redirect(recipient ? `/messages/${encodeURIComponent(recipient.username)}` : '/messages', 303)
+})
