@@ -7,6 +7,7 @@ export default tseslint.config(
       'node_modules/',
       '.wrangler/',
       'public/js/htmx.min.js',
+      'public/js/htmx-ext-ws.js',
       'e2e/artifacts/',
       'bench/results/',
       'migrations/meta/',
@@ -47,6 +48,13 @@ export default tseslint.config(
         Date: 'readonly',
         isNaN: 'readonly',
       },
+    },
+  },
+  {
+    files: ['public/js/live.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', htmx: 'readonly', JSON: 'readonly' },
     },
   },
 )

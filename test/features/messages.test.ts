@@ -102,7 +102,8 @@ describe('POST /messages/:username', () => {
     const { client } = await loggedIn()
     const bob = await makeUser()
     const results = []
-    for (let i = 1; i <= 21; i++) results.push((await client.post(`/messages/${bob.username}`, { body: `m${i}` })).status)
+    for (let i = 1; i <= 21; i++)
+      results.push((await client.post(`/messages/${bob.username}`, { body: `m${i}` })).status)
     expect(results.slice(0, 20).every((s) => s === 303)).toBe(true)
     const limited = await client.post(`/messages/${bob.username}`, { body: 'one more' })
     expect(limited.status).toBe(429)
@@ -185,7 +186,9 @@ describe('GET /messages/:username', () => {
     const response = await client.get(`/messages/${bob.username}`)
     expect(response.status).toBe(200)
     // Messages carry no per-message read flag: reading changes only the conversation row.
-    const changed = await env.DB.prepare('SELECT a_unread, b_unread FROM conversations WHERE user_a_id = ? OR user_b_id = ?')
+    const changed = await env.DB.prepare(
+      'SELECT a_unread, b_unread FROM conversations WHERE user_a_id = ? OR user_b_id = ?',
+    )
       .bind(alice.id, alice.id)
       .first<{ a_unread: number; b_unread: number }>()
     expect(changed!.a_unread + changed!.b_unread).toBe(0)

@@ -44,11 +44,7 @@ export type ConversationSide = {
 }
 
 /** The conversation of two members, seen from `viewerId`'s side; null before a first message. */
-export async function getConversationSide(
-  db: Db,
-  viewerId: number,
-  otherId: number,
-): Promise<ConversationSide | null> {
+export async function getConversationSide(db: Db, viewerId: number, otherId: number): Promise<ConversationSide | null> {
   const { a, b } = pairOf(viewerId, otherId)
   const row = await db
     .select()
@@ -139,9 +135,7 @@ export async function listThreadMessages(
   const rows = await db
     .select(messageColumns)
     .from(messages)
-    .where(
-      and(eq(messages.conversationId, conversationId), olderThan(messages.createdAt, messages.id, opts.before)),
-    )
+    .where(and(eq(messages.conversationId, conversationId), olderThan(messages.createdAt, messages.id, opts.before)))
     .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(PAGE_SIZE + 1)
   const page = toPage(rows, messageCursor)
@@ -284,9 +278,7 @@ export async function deleteOwnMessage(
     db
       .update(conversations)
       .set(
-        recipientIsA
-          ? { aUnread: sql`${conversations.aUnread} - 1` }
-          : { bUnread: sql`${conversations.bUnread} - 1` },
+        recipientIsA ? { aUnread: sql`${conversations.aUnread} - 1` } : { bUnread: sql`${conversations.bUnread} - 1` },
       )
       .where(and(eq(conversations.userAId, a), eq(conversations.userBId, b), unreadByRecipient)),
     db

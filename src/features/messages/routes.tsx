@@ -63,9 +63,7 @@ messagesRoutes.get('/messages/:username', async (c) => {
   if (other.id === user.id) return notYourself(c)
   const before = cursorFrom(c)
   const conversation = await getConversationSide(db, user.id, other.id)
-  const page = conversation
-    ? await listThreadMessages(db, conversation.id, { before })
-    : { items: [], next: null }
+  const page = conversation ? await listThreadMessages(db, conversation.id, { before }) : { items: [], next: null }
   c.header('Vary', 'HX-Request')
   c.header('Cache-Control', 'private, no-store')
   if (isHtmxFragmentRequest(c)) {
@@ -98,9 +96,19 @@ messagesRoutes.post('/messages/:username', async (c) => {
     c.status(status)
     if (htmx) return c.html(<MessageForm t={t} other={other} value={form.body ?? ''} error={error} />)
     const conversation = await getConversationSide(db, user.id, other.id)
-    const page = conversation ? await listThreadMessages(db, conversation.id, { before: null }) : { items: [], next: null }
+    const page = conversation
+      ? await listThreadMessages(db, conversation.id, { before: null })
+      : { items: [], next: null }
     return c.render(
-      <ThreadPage t={t} lang={lang} viewerId={user.id} other={other} page={page} value={form.body ?? ''} error={error} />,
+      <ThreadPage
+        t={t}
+        lang={lang}
+        viewerId={user.id}
+        other={other}
+        page={page}
+        value={form.body ?? ''}
+        error={error}
+      />,
       { title: t('messages.threadTitle', { username: other.username }) },
     )
   }

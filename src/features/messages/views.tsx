@@ -218,7 +218,11 @@ export function ThreadPage(props: {
           {t('messages.threadTitle', { username: other.username })}
         </a>
       </h1>
-      <section class="card thread-box" id="thread-box" aria-label={t('messages.threadTitle', { username: other.username })}>
+      <section
+        class="card thread-box"
+        id="thread-box"
+        aria-label={t('messages.threadTitle', { username: other.username })}
+      >
         {props.page.items.length === 0 ? <p class="empty thread-empty">{t('messages.noMessages')}</p> : null}
         <ol id={threadListId(other.id)} class="thread" aria-live="polite">
           <ThreadMessages {...props} />
