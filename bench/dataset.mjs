@@ -205,3 +205,67 @@ export async function writeDataset(db, data) {
     timelineEntries: await count('timeline_entries'),
   }
 }
+
+/**
+ * Private messages for the `messages` and `thread` rows: the bench user has `conversations`
+ * conversations (more than an inbox page), all but one with a single unread message, and a
+ * read thread of `threadLength` messages with `peerUsername` (more than a thread page).
+ * Written as the app would have left them: conversation rows and the badge count settled.
+ */
+export async function writeMessages(db, peerUsername, conversations = 60, threadLength = 80) {
+  const idOf = (name) => db.prepare('SELECT id FROM users WHERE username = ?').bind(name).first('id')
+  const bench = await idOf(BENCH_USER)
+  const peer = await idOf(peerUsername)
+  const { results } = await db
+    .prepare('SELECT id FROM users WHERE id NOT IN (?, ?) ORDER BY id LIMIT ?')
+    .bind(bench, peer, conversations - 1)
+    .all()
+  const partners = [peer, ...results.map((row) => row.id)]
+  const conversationRows = []
+  const messageRows = []
+  partners.forEach((other, i) => {
+    const id = i + 1
+    const count = other === peer ? threadLength : 1
+    const start = YEAR_END + i * 100_000
+    let last
+    for (let k = 0; k < count; k++) {
+      const fromOther = k % 2 === 0 || other !== peer
+      const row = [
+        id,
+        fromOther ? other : bench,
+        fromOther ? bench : other,
+        `Message ${k + 1}: ${WORDS[k % WORDS.length]}.`,
+        start + k,
+      ]
+      messageRows.push(row)
+      last = row
+    }
+    // The peer's thread is read (a steady-state page load writes nothing); the others are not.
+    const benchUnread = other === peer ? 0 : 1
+    const benchIsA = bench < other
+    conversationRows.push([
+      id,
+      Math.min(bench, other),
+      Math.max(bench, other),
+      last[3],
+      last[1],
+      last[4],
+      benchIsA ? benchUnread : 0,
+      benchIsA ? 0 : benchUnread,
+      other === peer ? last[4] : 0,
+      other === peer ? last[4] : 0,
+      start,
+    ])
+  })
+  await insertRows(
+    db,
+    'INSERT INTO conversations (id, user_a_id, user_b_id, last_message_body, last_sender_id, last_message_at, a_unread, b_unread, a_last_read_at, b_last_read_at, created_at)',
+    conversationRows,
+  )
+  await insertRows(db, 'INSERT INTO messages (conversation_id, sender_id, recipient_id, body, created_at)', messageRows)
+  await db
+    .prepare('UPDATE users SET unread_message_count = ? WHERE id = ?')
+    .bind(partners.length - 1, bench)
+    .run()
+  return { conversations: conversationRows.length, messages: messageRows.length }
+}

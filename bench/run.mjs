@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
 import { unstable_readConfig } from 'wrangler'
-import { BENCH_PASSWORD, BENCH_USER, generateDataset, loadCsvDataset, writeDataset } from './dataset.mjs'
+import { BENCH_PASSWORD, BENCH_USER, generateDataset, loadCsvDataset, writeDataset, writeMessages } from './dataset.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const wranglerBin = join(root, 'node_modules/wrangler/bin/wrangler.js')
@@ -65,6 +65,10 @@ function workerOptions(buildDir, name, extraBindings) {
     bindings: { ...config.vars, ...extraBindings },
     // Two workers bound to one database id share the same D1.
     d1Databases: { DB: d1.database_id },
+    // The live channel's hubs (features/live): each worker gets its own namespace.
+    durableObjects: Object.fromEntries(
+      (config.durable_objects?.bindings ?? []).map((b) => [b.name, { className: b.class_name, useSQLite: true }]),
+    ),
     queueProducers: Object.fromEntries(
       (config.queues?.producers ?? []).map((q) => [q.binding, { queueName: q.queue }]),
     ),
@@ -117,6 +121,7 @@ async function main() {
     log(`loading ${data.source}`)
     const loadStart = Date.now()
     const counts = await writeDataset(await mf.getD1Database('DB', 'app'), data)
+    Object.assign(counts, await writeMessages(await mf.getD1Database('DB', 'app'), args.profile))
     log(
       `loaded ${counts.users} users, ${counts.follows} follows, ${counts.posts} posts, ` +
         `${counts.timelineEntries} timeline entries in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`,
@@ -166,6 +171,9 @@ async function main() {
       { name: `explore page ${exploreDeep.page}`, path: exploreDeep.url, target: true, deep: 'explore' },
       { name: 'profile', path: `/user/${args.profile}`, target: true },
       { name: 'login page', path: '/auth/login' },
+      // Private messages: the inbox (two index ranges of one page each) and a thread page.
+      { name: 'messages', path: '/messages', headers: auth, target: true },
+      { name: 'thread', path: `/messages/${args.profile}`, headers: auth, target: true },
       { name: `home page ${homeDeep.page}`, path: homeDeep.url, headers: auth, rowsOnly: true, deep: 'home (bench)' },
     ]
 

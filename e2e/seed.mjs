@@ -20,6 +20,13 @@ export function buildE2eSeedSql(now = Date.now()) {
       (1, ${quote(ALICE)}, 'alice@example.com', ${quote(hash)}, 'Writes a lot. Seeded for the browser tests.', 'en', ${now - 10 * 60 * 1000}, ${now - 90 * 24 * hour}),
       (2, ${quote(BOB)}, 'bob@example.com', ${quote(hash)}, 'Reads a lot.', 'en', ${now - 2 * hour}, ${now - 80 * 24 * hour});`,
     `INSERT INTO follows (follower_id, followed_id, created_at) VALUES (2, 1, ${now - 30 * 24 * hour});`,
+    // A conversation between alice and bob, for the inbox and thread pages.
+    `INSERT INTO conversations (id, user_a_id, user_b_id, last_message_body, last_sender_id, last_message_at, a_unread, b_unread, created_at)
+      VALUES (1, 1, 2, 'Sure, see you there!', 2, ${now - hour}, 1, 0, ${now - 2 * hour});`,
+    `INSERT INTO messages (conversation_id, sender_id, recipient_id, body, created_at) VALUES
+      (1, 1, 2, 'Coffee at the bakery on Friday?', ${now - 2 * hour}),
+      (1, 2, 1, 'Sure, see you there!', ${now - hour});`,
+    `UPDATE users SET unread_message_count = 1 WHERE id = 1;`,
   ]
   for (let n = 0; n < ALICE_POSTS; n++) {
     const body =

@@ -12,11 +12,14 @@
   var socket = null
   var pending = []
 
+  // <html data-live="open|closed">: lets CSS (and the browser tests) know the channel's state.
   document.addEventListener('htmx:wsOpen', function (event) {
     socket = event.detail.socketWrapper
+    document.documentElement.setAttribute('data-live', 'open')
   })
   document.addEventListener('htmx:wsClose', function () {
     socket = null
+    document.documentElement.setAttribute('data-live', 'closed')
   })
 
   // Hidden tab: keep the messages, render them when the tab is shown (in arrival order).

@@ -107,7 +107,7 @@ export function MessageItem(props: { t: Translate; lang: Lang; message: MessageV
   return (
     <li id={`message-${message.id}`} class={props.mine ? 'message mine' : 'message theirs'}>
       <PostBody body={message.body} />
-      <p class="message-meta">
+      <div class="message-meta">
         <RelativeTime at={message.createdAt} lang={lang} />
         {props.mine ? (
           <form
@@ -123,7 +123,7 @@ export function MessageItem(props: { t: Translate; lang: Lang; message: MessageV
             </button>
           </form>
         ) : null}
-      </p>
+      </div>
     </li>
   )
 }
