@@ -22,6 +22,7 @@ import { createTranslator, DEFAULT_LANGUAGE } from './lib/i18n'
 import { logError } from './lib/log'
 import { detectLanguage } from './middleware/language'
 import { loadSession } from './middleware/session'
+import { sessionGuard } from './middleware/session-guard'
 import { alertAdminsOfError } from './queue/alerts'
 import { ErrorFragment, ErrorPage, errorTitle, type ErrorStatus } from './views/errors'
 import { renderer } from './views/layout'
@@ -76,6 +77,8 @@ export function createApp() {
     if (stats) c.header('Server-Timing', d1StatsServerTiming(stats), { append: true })
   })
   app.use(loadSession)
+  // After the session: refuse forms from a page rendered for another account (two tabs).
+  app.use(sessionGuard)
   app.use(async (c, next) => {
     c.set('flash', c.req.method === 'GET' && !isHtmx(c) ? takeFlash(c) : null)
     await next()

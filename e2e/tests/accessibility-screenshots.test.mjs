@@ -22,6 +22,8 @@ const PAGES = [
   { name: 'inbox', path: '/messages', member: true },
   { name: 'thread', path: `/messages/${ALICE}`, member: true },
   { name: 'not-found', path: '/user/nobody_here', status: 404 },
+  { name: 'post', path: '/post/1' },
+  { name: 'post-member', path: '/post/1', member: true },
   // Forms showing their errors (error text tied to fields, the login alert).
   {
     name: 'register-errors',

@@ -56,10 +56,14 @@ export const posts = sqliteTable(
     body: text('body').notNull(),
     language: text('language'),
     createdAt: integer('created_at').notNull(),
+    // The post form's one-time key: the same key twice (a double click, a retried
+    // request) is one post. NULL for posts written before keys existed.
+    formKey: text('form_key'),
   },
   (t) => [
     index('posts_created_idx').on(t.createdAt, t.id),
     index('posts_user_created_idx').on(t.userId, t.createdAt, t.id),
+    uniqueIndex('posts_user_form_key_idx').on(t.userId, t.formKey),
   ],
 )
 
@@ -102,6 +106,8 @@ export const timelineEntries = sqliteTable(
     primaryKey({ columns: [t.ownerId, t.postId] }),
     index('timeline_owner_created_idx').on(t.ownerId, t.createdAt, t.postId),
     index('timeline_owner_author_idx').on(t.ownerId, t.authorId),
+    // Deleting a post removes its copy from every timeline: one index range, not a scan.
+    index('timeline_post_idx').on(t.postId),
   ],
 )
 

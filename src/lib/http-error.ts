@@ -9,7 +9,11 @@ export class HttpError extends HTTPException {
   readonly messageKey: MessageKey | undefined
   readonly retryAfterSeconds: number | undefined
 
-  constructor(status: 400 | 401 | 403 | 404 | 413 | 415 | 429, messageKey?: MessageKey, retryAfterSeconds?: number) {
+  constructor(
+    status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429,
+    messageKey?: MessageKey,
+    retryAfterSeconds?: number,
+  ) {
     super(status, { message: messageKey ?? `HTTP ${status}` })
     this.messageKey = messageKey
     this.retryAfterSeconds = retryAfterSeconds

@@ -4,6 +4,8 @@ import { eq } from 'drizzle-orm'
 import { users } from '../db/schema'
 import { factory, type AppEnv } from '../env'
 import { isHtmx } from '../lib/htmx'
+import { referringPath } from '../lib/referring-page'
+import { safeNext } from '../lib/safe-next'
 import { createTranslator, isLang } from '../lib/i18n'
 import { sessionDuration, validateSessionToken } from '../lib/session'
 
@@ -72,11 +74,17 @@ export const loadSession = factory.createMiddleware(async (c, next) => {
 /**
  * Pages that need a member. Anonymous visitors go to the login page with a `next` back
  * here; htmx requests get 401 and `HX-Redirect`, since a redirect would be swapped in.
+ * For a form post (e.g. Translate clicked by a visitor) "here" is the page the form was
+ * on, so after logging in the reader is back where they were.
  */
 export const requireUser = factory.createMiddleware(async (c, next) => {
   if (c.var.user) return next()
   const url = new URL(c.req.url)
-  const back = c.req.method === 'GET' ? url.pathname + url.search : '/'
+  const from = referringPath(c.req.url, {
+    hxCurrentUrl: c.req.header('HX-Current-URL'),
+    referer: c.req.header('Referer'),
+  })
+  const back = c.req.method === 'GET' ? url.pathname + url.search : safeNext(from)
   const target = `/auth/login?next=${encodeURIComponent(back)}`
   if (isHtmx(c)) {
     c.header('HX-Redirect', target)

@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx'
 import type { Lang, Translate } from '../lib/i18n'
 import { avatarUrl } from '../lib/gravatar'
 import { linkify } from '../lib/linkify'
+import { SessionGuardField } from './session-guard'
 
 /** A post as the views need it: the post plus its author. */
 export type PostView = {
@@ -28,11 +29,24 @@ export function Avatar(props: { email: string; size: number; username: string })
 
 // Building an Intl.DateTimeFormat costs far more than using one (it was half the CPU time
 // of a timeline page in `npm run bench`), so there is one per language per isolate.
+/**
+ * The server renders times in UTC and says so ("Jan 15, 2026, 9:30 AM UTC"), since it
+ * cannot know the reader's zone; `public/js/app.js` then shows them in the reader's own.
+ */
+export const ABSOLUTE_TIME_OPTIONS: Intl.DateTimeFormatOptions = {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZone: 'UTC',
+  timeZoneName: 'short',
+}
 const absoluteTimeFormats = new Map<string, Intl.DateTimeFormat>()
 function absoluteTimeFormat(lang: string): Intl.DateTimeFormat {
   let format = absoluteTimeFormats.get(lang)
   if (!format) {
-    format = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
+    format = new Intl.DateTimeFormat(lang, ABSOLUTE_TIME_OPTIONS)
     absoluteTimeFormats.set(lang, format)
   }
   return format
@@ -70,11 +84,19 @@ export function PostBody(props: { body: string }) {
 
 /**
  * One post. When its language is known and is not the reader's, it offers "Translate";
- * `translation` (the translate page) shows a translation in that place instead.
+ * `translation` (the translate page) shows a translation in that place instead. The time
+ * links to the post's own page; the author (`viewerId`) also gets a Delete control.
  */
-export function PostItem(props: { post: PostView; t: Translate; lang: Lang; translation?: Child }) {
+export function PostItem(props: {
+  post: PostView
+  t: Translate
+  lang: Lang
+  translation?: Child
+  viewerId?: number | undefined
+}) {
   const { post, t, lang } = props
   const foreign = post.language !== null && post.language !== lang
+  const own = props.viewerId !== undefined && props.viewerId === post.author.id
   return (
     <article class="post" id={`post-${post.id}`}>
       <Avatar email={post.author.email} size={48} username={post.author.username} />
@@ -84,13 +106,41 @@ export function PostItem(props: { post: PostView; t: Translate; lang: Lang; tran
             {post.author.username}
           </a>
           <span aria-hidden="true"> · </span>
-          <RelativeTime at={post.createdAt} lang={lang} />
+          <a class="permalink" href={`/post/${post.id}`}>
+            <RelativeTime at={post.createdAt} lang={lang} />
+          </a>
         </header>
         <PostBody body={post.body} />
         {props.translation ?? (foreign ? <TranslateForm postId={post.id} t={t} /> : null)}
+        {own ? <DeletePostForm postId={post.id} t={t} /> : null}
         <span class="sr-only">{t('posts.by', { username: post.author.username })}</span>
       </div>
     </article>
+  )
+}
+
+/**
+ * Delete, for the author. Without JavaScript it is a GET to a confirmation page whose form
+ * posts the delete; with htmx it asks with `hx-confirm` and posts right away, and the
+ * answer (nothing) replaces the post in place.
+ */
+export function DeletePostForm(props: { postId: number; t: Translate }) {
+  const action = `/post/${props.postId}/delete`
+  return (
+    <form
+      method="get"
+      action={action}
+      class="delete-form"
+      data-hx-post={action}
+      data-hx-confirm={props.t('posts.deleteConfirm')}
+      data-hx-target={`#post-${props.postId}`}
+      data-hx-swap="outerHTML"
+      data-hx-disabled-elt="find button"
+    >
+      <button type="submit" class="link-button danger">
+        {props.t('posts.delete')}
+      </button>
+    </form>
   )
 }
 
@@ -110,6 +160,7 @@ export function TranslateForm(props: { postId: number; t: Translate }) {
       data-hx-swap="outerHTML"
       data-hx-disabled-elt="find button"
     >
+      <SessionGuardField />
       <button type="submit" class="link-button">
         {props.t('posts.translate')}
       </button>
@@ -122,12 +173,19 @@ export function TranslateForm(props: { postId: number; t: Translate }) {
  * htmx fetches it when scrolled into view (and replaces itself with the next page);
  * without JavaScript it is a plain "Older posts" link.
  */
-export function PostPage(props: { posts: PostView[]; next: string | null; baseUrl: string; t: Translate; lang: Lang }) {
+export function PostPage(props: {
+  posts: PostView[]
+  next: string | null
+  baseUrl: string
+  t: Translate
+  lang: Lang
+  viewerId?: number | undefined
+}) {
   const { posts, next, baseUrl, t, lang } = props
   return (
     <>
       {posts.map((post) => (
-        <PostItem post={post} t={t} lang={lang} />
+        <PostItem post={post} t={t} lang={lang} viewerId={props.viewerId} />
       ))}
       <MoreLink next={next} baseUrl={baseUrl} label={t('posts.older')} />
     </>
@@ -154,10 +212,15 @@ export function PostList(props: {
   t: Translate
   lang: Lang
   empty: string
+  viewerId?: number | undefined
 }) {
   return (
     <section id="posts" class="post-list" aria-live="polite">
-      {props.posts.length === 0 ? <p class="empty">{props.empty}</p> : null}
+      {props.posts.length === 0 ? (
+        <p class="empty" id="posts-empty">
+          {props.empty}
+        </p>
+      ) : null}
       <PostPage {...props} />
     </section>
   )
@@ -174,6 +237,7 @@ export function Field(props: {
   required?: boolean
   maxlength?: number
   hint?: string
+  autofocus?: boolean
   children?: Child
 }) {
   const id = `field-${props.name}`
@@ -191,6 +255,7 @@ export function Field(props: {
           maxlength={props.maxlength}
           aria-invalid={props.error ? 'true' : undefined}
           aria-describedby={describedBy || undefined}
+          autofocus={props.autofocus || undefined}
           rows={3}
         >
           {props.value ?? ''}
@@ -206,6 +271,7 @@ export function Field(props: {
           maxlength={props.maxlength}
           aria-invalid={props.error ? 'true' : undefined}
           aria-describedby={describedBy || undefined}
+          autofocus={props.autofocus || undefined}
         />
       )}
       {props.hint ? (

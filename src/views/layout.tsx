@@ -2,12 +2,40 @@ import type { Child } from 'hono/jsx'
 import { jsxRenderer, useRequestContext } from 'hono/jsx-renderer'
 import type { AppEnv } from '../env'
 import { UnreadBadge } from '../features/messages/views'
+import { baseUrl } from './email'
+import { SessionGuardField } from './session-guard'
+import { AS_USER_HEADER } from '../middleware/session-guard'
 import { LANGUAGE_NAMES, SUPPORTED_LANGUAGES, type Lang, type Translate } from '../lib/i18n'
 
 declare module 'hono' {
   interface ContextRenderer {
-    (content: string | Promise<string>, props: { title: string }): Response | Promise<Response>
+    (content: string | Promise<string>, props: { title: string; meta?: PageMeta }): Response | Promise<Response>
   }
+}
+
+/**
+ * What a shared link previews as (Open Graph) and what search engines show
+ * (`<meta name="description">`). `path` and `image` may be relative: they are made
+ * absolute with `BASE_URL` (or the request's origin), as previews need.
+ */
+export type PageMeta = { description: string; path: string; image?: string; type?: 'website' | 'article' | 'profile' }
+
+function MetaTags(props: { title: string; meta: PageMeta; origin: string; siteName: string }) {
+  const { meta, origin } = props
+  const absolute = (url: string) => (url.startsWith('/') ? origin + url : url)
+  return (
+    <>
+      <meta name="description" content={meta.description} />
+      <meta property="og:site_name" content={props.siteName} />
+      <meta property="og:type" content={meta.type ?? 'website'} />
+      <meta property="og:title" content={props.title} />
+      <meta property="og:description" content={meta.description} />
+      <meta property="og:url" content={absolute(meta.path)} />
+      {meta.image ? <meta property="og:image" content={absolute(meta.image)} /> : null}
+      <meta name="twitter:card" content="summary" />
+      <link rel="canonical" href={absolute(meta.path)} />
+    </>
+  )
 }
 
 /**
@@ -33,7 +61,7 @@ const HTMX_CONFIG = JSON.stringify({
   ],
 })
 
-export function Layout(props: { title: string; children?: Child }) {
+export function Layout(props: { title: string; meta?: PageMeta | undefined; children?: Child }) {
   const c = useRequestContext<AppEnv>()
   const { t, user, lang, flash } = c.var
   return (
@@ -44,7 +72,11 @@ export function Layout(props: { title: string; children?: Child }) {
         <meta name="color-scheme" content="light dark" />
         <meta name="htmx-config" content={HTMX_CONFIG} />
         <title>{`${props.title} · ${t('app.name')}`}</title>
+        {props.meta ? (
+          <MetaTags title={props.title} meta={props.meta} origin={baseUrl(c.env, c.req.url)} siteName={t('app.name')} />
+        ) : null}
         <link rel="stylesheet" href="/css/app.css" />
+        <link rel="stylesheet" href="/css/experience.css" />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <script src="/js/htmx.min.js" defer></script>
         <script src="/js/app.js" defer></script>
@@ -55,7 +87,7 @@ export function Layout(props: { title: string; children?: Child }) {
           </>
         ) : null}
       </head>
-      <body>
+      <body data-hx-headers={user ? JSON.stringify({ [AS_USER_HEADER]: String(user.id) }) : undefined}>
         <a class="skip-link" href="#main">
           {t('nav.skip')}
         </a>
@@ -83,6 +115,7 @@ export function Layout(props: { title: string; children?: Child }) {
                   </li>
                   <li>
                     <form method="post" action="/auth/logout" class="inline-form">
+                      <SessionGuardField />
                       <button type="submit" class="link-button">
                         {t('nav.logout')}
                       </button>
@@ -144,6 +177,7 @@ export function LanguageSwitcher(props: { t: Translate; lang: Lang; next: string
   return (
     <form method="post" action="/language" class="language-switcher">
       <input type="hidden" name="next" value={props.next} />
+      <SessionGuardField />
       <label for="language-select">{t('language.label')}</label>
       <select id="language-select" name="lang">
         {SUPPORTED_LANGUAGES.map((code) => (
@@ -159,6 +193,13 @@ export function LanguageSwitcher(props: { t: Translate; lang: Lang; next: string
   )
 }
 
-export const renderer = jsxRenderer(({ children, title }) => <Layout title={title}>{children}</Layout>, {
-  docType: true,
-})
+export const renderer = jsxRenderer(
+  ({ children, title, meta }) => (
+    <Layout title={title} meta={meta}>
+      {children}
+    </Layout>
+  ),
+  {
+    docType: true,
+  },
+)

@@ -1,4 +1,5 @@
 import type { Translate } from '../../lib/i18n'
+import { SessionGuardField } from '../../views/session-guard'
 
 /**
  * Follow/Unfollow as a real form (works without JavaScript). Under htmx the form swaps
@@ -18,6 +19,7 @@ export function FollowButton(props: { t: Translate; username: string; userId: nu
       data-hx-swap="outerHTML"
       data-hx-disabled-elt="find button"
     >
+      <SessionGuardField />
       <button type="submit" class={following ? 'secondary' : ''} aria-pressed={following ? 'true' : 'false'}>
         {following ? t('follows.unfollow') : t('follows.follow')}
       </button>

@@ -1,17 +1,21 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../../env'
 import { cursorFrom } from '../../lib/cursor'
 import { setFlash } from '../../lib/flash'
 import { readForm, validateForm } from '../../lib/forms'
-import { isHtmxFragmentRequest } from '../../lib/htmx'
+import { isHtmx, isHtmxFragmentRequest } from '../../lib/htmx'
+import { HttpError } from '../../lib/http-error'
 import { detectPostLanguage } from '../../lib/language-detect'
+import { referringPath } from '../../lib/referring-page'
+import { safeNext } from '../../lib/safe-next'
+import { avatarUrl } from '../../lib/gravatar'
 import { requireUser } from '../../middleware/session'
 import { PostPage } from '../../views/components'
 import { listFollowerIds } from '../follows/queries'
 import { LIVE_FANOUT_MAX, notifyLater } from '../live/notify'
-import { createPost, listExplorePosts, listHomeTimeline } from './queries'
-import { postSchema } from './schemas'
-import { ExplorePage, HomePage, PostCreated, PostForm } from './views'
+import { createPost, deletePost, getPostById, listExplorePosts, listHomeTimeline } from './queries'
+import { formKeySchema, postSchema } from './schemas'
+import { DeleteConfirmPage, ExplorePage, HomePage, PostCreated, PostForm, PostPageView } from './views'
 
 export const postsRoutes = new Hono<AppEnv>()
 
@@ -21,9 +25,9 @@ postsRoutes.get('/', requireUser, async (c) => {
   const page = await listHomeTimeline(db, user.id, { before: cursorFrom(c) })
   c.header('Vary', 'HX-Request')
   if (isHtmxFragmentRequest(c)) {
-    return c.html(<PostPage posts={page.items} next={page.next} baseUrl="/" t={t} lang={lang} />)
+    return c.html(<PostPage posts={page.items} next={page.next} baseUrl="/" t={t} lang={lang} viewerId={user.id} />)
   }
-  return c.render(<HomePage t={t} lang={lang} page={page} username={user.username} />, {
+  return c.render(<HomePage t={t} lang={lang} page={page} username={user.username} viewerId={user.id} />, {
     title: t('home.title'),
   })
 })
@@ -33,38 +37,128 @@ postsRoutes.post('/', requireUser, async (c) => {
   const user = c.var.user!
   const form = await readForm(c.req)
   const parsed = validateForm(postSchema, form)
+  const key = formKeySchema.safeParse(form.form_key || undefined)
   const htmx = isHtmxFragmentRequest(c)
   c.header('Vary', 'HX-Request')
 
-  if (!parsed.ok) {
-    const error = t(parsed.errors.body ?? 'forms.invalid')
+  if (!parsed.ok || !key.success) {
+    const error = t((parsed.ok ? undefined : parsed.errors.body) ?? 'forms.invalid')
     c.status(422)
     if (htmx) return c.html(<PostForm t={t} value={form.body ?? ''} error={error} />)
     const page = await listHomeTimeline(db, user.id, { before: null })
     return c.render(
-      <HomePage t={t} lang={lang} page={page} username={user.username} value={form.body ?? ''} error={error} />,
+      <HomePage
+        t={t}
+        lang={lang}
+        page={page}
+        username={user.username}
+        viewerId={user.id}
+        value={form.body ?? ''}
+        error={error}
+      />,
       { title: t('home.title') },
     )
   }
 
   const body = parsed.data.body
-  const post = await createPost(db, user, body, detectPostLanguage(body))
+  const post = await createPost(db, user, body, detectPostLanguage(body), Date.now(), key.data)
   // Followers' open home timelines show "N new posts". The follower list is read after the
   // response; past LIVE_FANOUT_MAX followers the rest see the post on their next page load.
-  notifyLater(c, async () =>
-    (await listFollowerIds(db, user.id, LIVE_FANOUT_MAX)).map((userId) => ({ userId, event: { type: 'post' } })),
-  )
-  if (htmx) return c.html(<PostCreated t={t} lang={lang} post={post} />)
+  if (!post.duplicate) {
+    notifyLater(c, async () =>
+      (await listFollowerIds(db, user.id, LIVE_FANOUT_MAX)).map((userId) => ({ userId, event: { type: 'post' } })),
+    )
+  }
+  if (htmx) return c.html(<PostCreated t={t} lang={lang} post={post} duplicate={post.duplicate} />)
   setFlash(c, 'posts.live')
   return c.redirect('/', 303)
 })
 
 postsRoutes.get('/explore', async (c) => {
   const { db, t, lang } = c.var
+  const viewerId = c.var.user?.id
   const page = await listExplorePosts(db, { before: cursorFrom(c) })
   c.header('Vary', 'HX-Request')
   if (isHtmxFragmentRequest(c)) {
-    return c.html(<PostPage posts={page.items} next={page.next} baseUrl="/explore" t={t} lang={lang} />)
+    return c.html(
+      <PostPage posts={page.items} next={page.next} baseUrl="/explore" t={t} lang={lang} viewerId={viewerId} />,
+    )
   }
-  return c.render(<ExplorePage t={t} lang={lang} page={page} />, { title: t('explore.title') })
+  return c.render(<ExplorePage t={t} lang={lang} page={page} viewerId={viewerId} />, {
+    title: t('explore.title'),
+    meta: { description: t('explore.description'), path: '/explore' },
+  })
+})
+
+/** The post named by `:id`, or a 404 (also for ids that are not numbers). */
+async function postFromPath(c: Context<AppEnv>) {
+  const raw = c.req.param('id') ?? ''
+  const post = /^[1-9]\d{0,15}$/.test(raw) ? await getPostById(c.var.db, Number(raw)) : null
+  if (!post) throw new HttpError(404, 'posts.notFound')
+  return post
+}
+
+postsRoutes.get('/post/:id', async (c) => {
+  const { t, lang } = c.var
+  const post = await postFromPath(c)
+  return c.render(<PostPageView t={t} lang={lang} post={post} viewerId={c.var.user?.id} />, {
+    title: t('post.title', { username: post.author.username }),
+    meta: {
+      description: post.body,
+      path: `/post/${post.id}`,
+      image: avatarUrl(post.author.email, 256),
+      type: 'article',
+    },
+  })
+})
+
+/** Where to go after deleting: a same-origin page, but not the deleted post's own page. */
+function afterDelete(raw: string | undefined, postId: number): string {
+  const next = safeNext(raw)
+  return next.split(/[?#]/)[0] === `/post/${postId}` ? '/' : next
+}
+
+function pageOf(c: Context<AppEnv>): string | undefined {
+  return referringPath(c.req.url, { hxCurrentUrl: c.req.header('HX-Current-URL'), referer: c.req.header('Referer') })
+}
+
+// Without JavaScript the Delete button is a GET here: a page that asks first.
+postsRoutes.get('/post/:id/delete', requireUser, async (c) => {
+  const { t, lang } = c.var
+  const post = await postFromPath(c)
+  if (post.author.id !== c.var.user!.id) throw new HttpError(403, 'posts.notYours')
+  const next = afterDelete(c.req.query('next') ?? pageOf(c), post.id)
+  return c.render(<DeleteConfirmPage t={t} lang={lang} post={post} next={next} />, {
+    title: t('posts.deleteTitle'),
+  })
+})
+
+postsRoutes.post('/post/:id/delete', requireUser, async (c) => {
+  const raw = c.req.param('id')
+  const postId = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : null
+  if (postId === null) throw new HttpError(404, 'posts.notFound')
+  const result = await deletePost(c.var.db, postId, c.var.user!.id)
+  if (!result.ok) {
+    throw result.reason === 'forbidden' ? new HttpError(403, 'posts.notYours') : new HttpError(404, 'posts.notFound')
+  }
+  const form = await readForm(c.req)
+  const from = pageOf(c)
+  if (isHtmx(c)) {
+    // On the post's own page there is nothing left to show: go home with the flash.
+    if (from && from.split(/[?#]/)[0] === `/post/${postId}`) {
+      setFlash(c, 'posts.deleted')
+      c.header('HX-Redirect', '/')
+      return c.body(null, 200)
+    }
+    // The empty answer replaces the post (hx-target); the notice goes to the live region.
+    return c.html(
+      <div data-hx-swap-oob="innerHTML:#messages-top">
+        <p class="flash" role="status">
+          {c.var.t('posts.deleted')}
+        </p>
+      </div>,
+    )
+  }
+  setFlash(c, 'posts.deleted')
+  return c.redirect(afterDelete(form.next ?? from, postId), 303)
 })

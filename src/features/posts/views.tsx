@@ -2,11 +2,13 @@ import type { Page } from '../../lib/cursor'
 import type { Lang, Translate } from '../../lib/i18n'
 import { Field, PostItem, PostList, type PostView } from '../../views/components'
 import { NewPostsBar } from '../live/views'
+import { SessionGuardField } from '../../views/session-guard'
 import { POST_MAX } from './schemas'
 
 /**
  * The post form. With htmx it posts in place: the response replaces the form (cleared, or
- * with its error) and adds the new post to the top of `#posts` out of band.
+ * with its error) and adds the new post to the top of `#posts` out of band. `form_key` is
+ * a one-time key: the server makes one post per key, whatever the number of submits.
  */
 export function PostForm(props: { t: Translate; value?: string; error?: string }) {
   const { t } = props
@@ -21,28 +23,42 @@ export function PostForm(props: { t: Translate; value?: string; error?: string }
       data-hx-swap="outerHTML"
       data-hx-disabled-elt="find button"
     >
+      <input type="hidden" name="form_key" value={crypto.randomUUID()} />
+      <SessionGuardField />
       <Field
         name="body"
         type="textarea"
         label={t('posts.formLabel')}
         value={props.value}
         error={props.error}
+        autofocus={props.error !== undefined}
         required
         hint={t('posts.formHint', { max: POST_MAX })}
-      />
+      >
+        <p class="char-counter" id="post-counter" data-max={POST_MAX} hidden></p>
+      </Field>
       <button type="submit">{t('posts.submit')}</button>
     </form>
   )
 }
 
-/** What htmx gets after a successful post: a clean form and the post for the timeline. */
-export function PostCreated(props: { t: Translate; lang: Lang; post: PostView }) {
+/**
+ * What htmx gets after a successful post: a clean form, the post for the top of the
+ * timeline and the removal of the empty-timeline text. A repeated submit (same key) gets
+ * the clean form only, so the post is not shown twice.
+ */
+export function PostCreated(props: { t: Translate; lang: Lang; post: PostView; duplicate: boolean }) {
   return (
     <>
       <PostForm t={props.t} />
-      <div data-hx-swap-oob="afterbegin:#posts">
-        <PostItem post={props.post} t={props.t} lang={props.lang} />
-      </div>
+      {props.duplicate ? null : (
+        <>
+          <div data-hx-swap-oob="afterbegin:#posts">
+            <PostItem post={props.post} t={props.t} lang={props.lang} viewerId={props.post.author.id} />
+          </div>
+          <p id="posts-empty" data-hx-swap-oob="delete"></p>
+        </>
+      )}
       <div data-hx-swap-oob="innerHTML:#messages-top">
         <p class="flash" role="status">
           {props.t('posts.live')}
@@ -57,6 +73,7 @@ export function HomePage(props: {
   lang: Lang
   page: Page<PostView>
   username: string
+  viewerId: number
   value?: string
   error?: string
 }) {
@@ -67,17 +84,73 @@ export function HomePage(props: {
       <PostForm t={t} value={props.value} error={props.error} />
       <h2 class="sr-only">{t('home.timeline')}</h2>
       <NewPostsBar t={t} count={0} />
-      <PostList posts={page.items} next={page.next} baseUrl="/" t={t} lang={lang} empty={t('home.empty')} />
+      <PostList
+        posts={page.items}
+        next={page.next}
+        baseUrl="/"
+        t={t}
+        lang={lang}
+        empty={t('home.empty')}
+        viewerId={props.viewerId}
+      />
     </>
   )
 }
 
-export function ExplorePage(props: { t: Translate; lang: Lang; page: Page<PostView> }) {
+export function ExplorePage(props: { t: Translate; lang: Lang; page: Page<PostView>; viewerId?: number | undefined }) {
   const { t, lang, page } = props
   return (
     <>
       <h1>{t('explore.title')}</h1>
-      <PostList posts={page.items} next={page.next} baseUrl="/explore" t={t} lang={lang} empty={t('explore.empty')} />
+      <PostList
+        posts={page.items}
+        next={page.next}
+        baseUrl="/explore"
+        t={t}
+        lang={lang}
+        empty={t('explore.empty')}
+        viewerId={props.viewerId}
+      />
     </>
+  )
+}
+
+/** A post's own page (public): the post, and a way on to its author. */
+export function PostPageView(props: { t: Translate; lang: Lang; post: PostView; viewerId?: number | undefined }) {
+  const { t, lang, post } = props
+  const author = encodeURIComponent(post.author.username)
+  return (
+    <>
+      <h1>{t('post.heading', { username: post.author.username })}</h1>
+      <section class="post-list single-post">
+        <PostItem post={post} t={t} lang={lang} viewerId={props.viewerId} />
+      </section>
+      <p>
+        <a href={`/user/${author}`}>{t('follows.backToProfile', { username: post.author.username })}</a>
+      </p>
+    </>
+  )
+}
+
+/** Without JavaScript, Delete asks here first. */
+export function DeleteConfirmPage(props: { t: Translate; lang: Lang; post: PostView; next: string }) {
+  const { t, lang, post } = props
+  const action = `/post/${post.id}/delete`
+  return (
+    <section class="card narrow">
+      <h1>{t('posts.deleteTitle')}</h1>
+      <p>{t('posts.deleteConfirm')}</p>
+      <div class="post-list single-post">
+        <PostItem post={post} t={t} lang={lang} />
+      </div>
+      <form method="post" action={action} class="actions">
+        <input type="hidden" name="next" value={props.next} />
+        <SessionGuardField />
+        <button type="submit" class="danger">
+          {t('posts.delete')}
+        </button>
+        <a href={props.next}>{t('forms.cancel')}</a>
+      </form>
+    </section>
   )
 }

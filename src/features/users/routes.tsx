@@ -4,6 +4,7 @@ import { cursorFrom } from '../../lib/cursor'
 import { setFlash } from '../../lib/flash'
 import { readForm, validateForm } from '../../lib/forms'
 import { isHtmxFragmentRequest } from '../../lib/htmx'
+import { avatarUrl } from '../../lib/gravatar'
 import { HttpError } from '../../lib/http-error'
 import { requireUser } from '../../middleware/session'
 import { PostPage } from '../../views/components'
@@ -33,10 +34,18 @@ usersRoutes.get('/user/:username', async (c) => {
   c.header('Vary', 'HX-Request')
   if (isHtmxFragmentRequest(c)) {
     const baseUrl = `/user/${encodeURIComponent(user.username)}`
-    return c.html(<PostPage posts={page.items} next={page.next} baseUrl={baseUrl} t={t} lang={lang} />)
+    return c.html(
+      <PostPage posts={page.items} next={page.next} baseUrl={baseUrl} t={t} lang={lang} viewerId={viewer?.id} />,
+    )
   }
   return c.render(<ProfilePage t={t} lang={lang} user={user} viewer={viewer} following={following} page={page} />, {
     title: user.username,
+    meta: {
+      description: user.aboutMe || t('profile.description', { username: user.username }),
+      path: `/user/${encodeURIComponent(user.username)}`,
+      image: avatarUrl(user.email, 256),
+      type: 'profile',
+    },
   })
 })
 

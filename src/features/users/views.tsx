@@ -3,6 +3,7 @@ import type { Page } from '../../lib/cursor'
 import type { FieldErrors } from '../../lib/forms'
 import type { Lang, Translate } from '../../lib/i18n'
 import { Avatar, Field, MoreLink, PostList, RelativeTime, type PostView } from '../../views/components'
+import { SessionGuardField } from '../../views/session-guard'
 import { FollowButton } from '../follows/views'
 import { MessageButton } from '../messages/views'
 import type { UserListItem } from './queries'
@@ -82,6 +83,7 @@ export function ProfilePage(props: {
         t={t}
         lang={lang}
         empty={t('profile.noPosts')}
+        viewerId={props.viewer?.id}
       />
     </>
   )
@@ -143,6 +145,7 @@ export function EditProfilePage(props: {
     <section class="card narrow">
       <h1>{t('profile.editTitle')}</h1>
       <form method="post" action="/settings/profile" novalidate>
+        <SessionGuardField />
         <Field
           name="username"
           label={t('auth.username')}
