@@ -5,10 +5,11 @@ export type RateLimitRule = { limit: number; windowMs: number }
 
 export type RateLimitState = { limited: boolean; retryAfterSeconds: number }
 
-/** Limits for credential endpoints. Fixed windows, stored in D1 so they hold across isolates. */
+/**
+ * Limits for credential endpoints. Fixed windows, stored in D1 so they hold across isolates.
+ * Login's own limits are in features/auth/login-limits.ts.
+ */
 export const RATE_LIMITS = {
-  loginPerIp: { limit: 20, windowMs: 15 * 60 * 1000 },
-  loginPerAccount: { limit: 10, windowMs: 15 * 60 * 1000 },
   registerPerIp: { limit: 10, windowMs: 60 * 60 * 1000 },
 } satisfies Record<string, RateLimitRule>
 
@@ -46,7 +47,20 @@ export async function hitRateLimit(
   return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil((row.reset_at - now) / 1000)) }
 }
 
-/** The client's address as Cloudflare reports it. */
+/** The client's address as Cloudflare reports it. Count limits against `ipBucket()` of it. */
 export function clientIp(header: (name: string) => string | undefined): string {
   return header('CF-Connecting-IP') ?? 'unknown'
+}
+
+/**
+ * Gives back one event counted against `key` (never below zero): for limits that count an
+ * attempt before knowing whether it failed, and refund it once it succeeded.
+ */
+export async function refundRateLimit(db: Db, key: string): Promise<void> {
+  await db.run(sql`UPDATE rate_limits SET count = count - 1 WHERE key = ${key} AND count > 0`)
+}
+
+/** Forgets `key`'s counter (a fresh window starts with the next event). */
+export async function clearRateLimit(db: Db, key: string): Promise<void> {
+  await db.run(sql`DELETE FROM rate_limits WHERE key = ${key}`)
 }

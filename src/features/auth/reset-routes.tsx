@@ -4,6 +4,7 @@ import { setFlash } from '../../lib/flash'
 import { readForm, validateForm } from '../../lib/forms'
 import { DEFAULT_LANGUAGE, createTranslator, isLang } from '../../lib/i18n'
 import { hashPassword } from '../../lib/password'
+import { ipBucket } from '../../lib/ip-bucket'
 import { clientIp, hitRateLimit, type RateLimitRule } from '../../lib/rate-limit'
 import { deleteSessionCookie } from '../../middleware/session'
 import { sendEmail } from '../../queue/messages'
@@ -68,7 +69,7 @@ resetPassword.post('/', async (c) => {
   }
 
   const ip = clientIp((name) => c.req.header(name))
-  const perIp = await hitRateLimit(db, `reset:ip:${ip}`, RESET_LIMITS.perIp)
+  const perIp = await hitRateLimit(db, `reset:ip:${ipBucket(ip)}`, RESET_LIMITS.perIp)
   if (perIp.limited) return tooMany(perIp.retryAfterSeconds)
 
   const parsed = validateForm(resetRequestSchema, form)

@@ -3,12 +3,14 @@ import type { AppEnv } from '../../env'
 import { setFlash } from '../../lib/flash'
 import { readForm, validateForm } from '../../lib/forms'
 import { HttpError } from '../../lib/http-error'
-import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/password'
-import { RATE_LIMITS, checkRateLimit, clientIp, hitRateLimit } from '../../lib/rate-limit'
+import { hashPassword } from '../../lib/password'
+import { RATE_LIMITS, clientIp, hitRateLimit } from '../../lib/rate-limit'
+import { ipBucket } from '../../lib/ip-bucket'
 import { safeNext } from '../../lib/safe-next'
 import { createSession, invalidateSession } from '../../lib/session'
 import { deleteSessionCookie, setSessionCookie } from '../../middleware/session'
-import { createUser, getUserByLogin, updatePasswordHash } from '../users/queries'
+import { createUser } from '../users/queries'
+import { attemptLogin } from './login-limits'
 import { resetPassword } from './reset-routes'
 import { loginSchema, registerSchema } from './schemas'
 import { LoginPage, RegisterPage } from './views'
@@ -26,7 +28,7 @@ auth.get('/register', (c) => {
 auth.post('/register', async (c) => {
   const { t, db } = c.var
   const ip = clientIp((name) => c.req.header(name))
-  const limit = await hitRateLimit(db, `register:ip:${ip}`, RATE_LIMITS.registerPerIp)
+  const limit = await hitRateLimit(db, `register:ip:${ipBucket(ip)}`, RATE_LIMITS.registerPerIp)
   if (limit.limited) throw new HttpError(429, 'errors.tooMany.text', limit.retryAfterSeconds)
 
   const form = await readForm(c.req)
@@ -75,34 +77,17 @@ auth.post('/login', async (c) => {
     })
   }
 
-  // Both counters are checked before any password work, so a locked-out attacker gets
-  // no oracle and costs us no hashing.
-  const ipKey = `login:ip:${ip}`
-  const accountKey = `login:account:${login.toLowerCase()}`
-  for (const [key, rule] of [
-    [ipKey, RATE_LIMITS.loginPerIp],
-    [accountKey, RATE_LIMITS.loginPerAccount],
-  ] as const) {
-    const state = await checkRateLimit(db, key, rule)
-    if (state.limited) {
-      c.header('Retry-After', String(state.retryAfterSeconds))
-      return again(t('auth.tooManyAttempts'), 429)
-    }
-  }
-
   const parsed = validateForm(loginSchema, form)
   if (!parsed.ok) return again(t(parsed.errors.login ?? parsed.errors.password ?? 'auth.invalidLogin'))
 
-  const user = await getUserByLogin(db, parsed.data.login)
-  // Always run a hash, so an unknown name takes as long as a wrong password.
-  const check = await verifyPassword(user?.passwordHash ?? DUMMY_PASSWORD_HASH, parsed.data.password)
-  if (!user || !check.ok) {
-    await hitRateLimit(db, ipKey, RATE_LIMITS.loginPerIp)
-    const state = await hitRateLimit(db, accountKey, RATE_LIMITS.loginPerAccount)
-    if (state.limited) c.header('Retry-After', String(state.retryAfterSeconds))
-    return again(t('auth.invalidLogin'))
+  // Counted before the password is checked (see login-limits.ts): parallel guesses get 429.
+  const result = await attemptLogin(db, { login: parsed.data.login, password: parsed.data.password, ip })
+  if (!result.ok && result.reason === 'limited') {
+    c.header('Retry-After', String(result.retryAfterSeconds))
+    return again(t('auth.tooManyAttempts'), 429)
   }
-  if (check.needsRehash) await updatePasswordHash(db, user.id, await hashPassword(parsed.data.password))
+  if (!result.ok) return again(t('auth.invalidLogin'))
+  const { user } = result
 
   // A fresh session every login: an id planted before login is never promoted.
   if (c.var.session) await invalidateSession(db, c.var.session.id)
