@@ -97,7 +97,7 @@ export async function loggedIn(username?: string) {
 
 /** The bodies of the posts on a page, in order. */
 export function postBodies(html: string): string[] {
-  return [...html.matchAll(/<p class="post-body">([\s\S]*?)<\/p>/g)].map((m) => m[1]!)
+  return [...html.matchAll(/<p class="post-body"[^>]*>([\s\S]*?)<\/p>/g)].map((m) => m[1]!)
 }
 
 export { env }

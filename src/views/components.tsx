@@ -66,9 +66,14 @@ export function RelativeTime(props: { at: number; lang: Lang }) {
   )
 }
 
-export function PostBody(props: { body: string }) {
+/**
+ * A post's text. `dir="auto"` lets a right-to-left post lay itself out without reordering the
+ * page around it; `lang` (the detected language, when known) gives it the right fonts,
+ * hyphenation and screen-reader voice.
+ */
+export function PostBody(props: { body: string; language?: string | null }) {
   return (
-    <p class="post-body">
+    <p class="post-body" dir="auto" lang={props.language ?? undefined}>
       {linkify(props.body).map((segment) =>
         segment.kind === 'link' ? (
           <a href={segment.href} rel="nofollow noopener ugc" target="_blank">
@@ -110,7 +115,7 @@ export function PostItem(props: {
             <RelativeTime at={post.createdAt} lang={lang} />
           </a>
         </header>
-        <PostBody body={post.body} />
+        <PostBody body={post.body} language={post.language} />
         {props.translation ?? (foreign ? <TranslateForm postId={post.id} t={t} /> : null)}
         {own ? <DeletePostForm postId={post.id} t={t} /> : null}
         <span class="sr-only">{t('posts.by', { username: post.author.username })}</span>

@@ -122,7 +122,7 @@ describe('POST /translate/:postId', () => {
     const html = await response.text()
     expect(html).toMatch(/^<!DOCTYPE html><html lang="en">/)
     expect(html).toContain('<title>Translation · Microblog</title>')
-    expect(article(html, post.id)).toContain(`<p class="post-body">${SPANISH_TEXT}</p>`)
+    expect(article(html, post.id)).toContain(`<p class="post-body" dir="auto" lang="es">${SPANISH_TEXT}</p>`)
     expect(article(html, post.id)).toContain('Today I went to the market')
     expect(article(html, post.id)).not.toContain(translateForm(post.id))
   })

@@ -1,14 +1,10 @@
 import { z } from 'zod'
-import { characterCount } from '../../lib/forms'
+import { textFieldSchema } from '../../lib/text'
 
 export const POST_MAX = 140
 
 export const postSchema = z.object({
-  body: z
-    .string()
-    .transform((value) => value.trim())
-    .refine((value) => value.length > 0, 'posts.bodyRequired')
-    .refine((value) => characterCount(value) <= POST_MAX, 'posts.bodyTooLong'),
+  body: textFieldSchema({ maxGraphemes: POST_MAX }, { blank: 'posts.bodyRequired', tooLong: 'posts.bodyTooLong' }),
 })
 
 /** The post form's one-time key (a UUID rendered into the form); optional for old forms. */

@@ -1,14 +1,14 @@
 import { z } from 'zod'
-import { characterCount } from '../../lib/forms'
+import { textFieldSchema } from '../../lib/text'
 import { usernameSchema } from '../auth/schemas'
 
 export const ABOUT_MAX = 140
 
 export const profileSchema = z.object({
   username: usernameSchema,
-  about_me: z
-    .string()
-    .default('')
-    .transform((value) => value.trim())
-    .refine((value) => characterCount(value) <= ABOUT_MAX, 'profile.aboutTooLong'),
+  // "About me" may be empty, but not blank-looking (only spaces or zero-width characters).
+  about_me: textFieldSchema(
+    { maxGraphemes: ABOUT_MAX, required: false },
+    { blank: 'profile.aboutBlank', tooLong: 'profile.aboutTooLong' },
+  ),
 })
