@@ -9,11 +9,14 @@ export const usernameSchema = z
   .min(1, 'auth.usernameRequired')
   .regex(USERNAME_RE, 'auth.usernameInvalid')
 
+// The password is kept exactly as typed (spaces included), but spaces at its ends do not count
+// towards the minimum length: "       a" is a one-character password.
 export const passwordSchema = z
   .string()
-  .min(8, 'auth.passwordTooShort')
+  .refine((value) => value === '' || value.trim() !== '', { message: 'auth.passwordBlank', abort: true })
+  .refine((value) => value.trim().length >= 8, { message: 'auth.passwordTooShort', abort: true })
   .max(128, 'auth.passwordTooLong')
-  .refine((value) => !COMMON_PASSWORDS.has(value.toLowerCase()), 'auth.passwordTooCommon')
+  .refine((value) => !COMMON_PASSWORDS.has(value.trim().toLowerCase()), 'auth.passwordTooCommon')
 
 export const emailSchema = z
   .string()
