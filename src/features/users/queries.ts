@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm'
 import { olderThan } from '../../db/keyset'
 import type { Db } from '../../db/client'
+import { uniqueViolation } from '../../db/errors'
 import { follows, users, type User } from '../../db/schema'
 import { PAGE_SIZE, toPage, type Cursor, type Page } from '../../lib/cursor'
 
@@ -31,6 +32,14 @@ export async function getUserByLogin(db: Db, login: string): Promise<User | null
 
 export type NewUser = { username: string; email: string; passwordHash: string; language?: string | null }
 
+/** The field whose unique index a failed write on `users` broke (a race the pre-checks lost). */
+function takenField(error: unknown): 'username' | 'email' | null {
+  const constraint = uniqueViolation(error)
+  if (constraint === 'users_username_lower_idx' || constraint === 'users.username') return 'username'
+  if (constraint === 'users_email_idx' || constraint === 'users.email') return 'email'
+  return null
+}
+
 export type CreateUserResult = { ok: true; user: User } | { ok: false; taken: 'username' | 'email' }
 
 /** Inserts a member; a uniqueness clash (even one that races the pre-check) is a value. */
@@ -52,10 +61,8 @@ export async function createUser(db: Db, input: NewUser, now = Date.now()): Prom
       .get()
     return { ok: true, user }
   } catch (error) {
-    const message = String((error as Error)?.message ?? error)
-    if (message.includes('UNIQUE')) {
-      return { ok: false, taken: message.includes('email') ? 'email' : 'username' }
-    }
+    const taken = takenField(error)
+    if (taken) return { ok: false, taken }
     throw error
   }
 }
@@ -77,7 +84,7 @@ export async function updateProfile(
     await db.update(users).set({ username: input.username, aboutMe: input.aboutMe }).where(eq(users.id, userId))
     return { ok: true }
   } catch (error) {
-    if (String((error as Error)?.message).includes('UNIQUE')) return { ok: false, taken: 'username' }
+    if (takenField(error) === 'username') return { ok: false, taken: 'username' }
     throw error
   }
 }
