@@ -7,7 +7,7 @@ import { Client, db, env, loggedIn, makeUser } from '../helpers'
 /** The message bodies of a thread page, top to bottom. */
 function threadBodies(html: string): string[] {
   const list = /<ol id="thread-\d+"[^>]*>([\s\S]*?)<\/ol>/.exec(html)?.[1] ?? ''
-  return [...list.matchAll(/<p class="post-body">([\s\S]*?)<\/p>/g)].map((m) => m[1]!)
+  return [...list.matchAll(/<p class="post-body"[^>]*>([\s\S]*?)<\/p>/g)].map((m) => m[1]!)
 }
 
 /** The usernames of the inbox rows, top to bottom. */
@@ -150,7 +150,7 @@ describe('GET /messages/:username', () => {
     expect(page.indexOf('class="older"')).toBeLessThan(page.indexOf('msg 5<'))
     const fragment = await (await client.get(older, { htmx: true })).text()
     expect(fragment).not.toContain('<html')
-    expect([...fragment.matchAll(/<p class="post-body">([^<]*)<\/p>/g)].map((m) => m[1])).toEqual([
+    expect([...fragment.matchAll(/<p class="post-body"[^>]*>([^<]*)<\/p>/g)].map((m) => m[1])).toEqual([
       'msg 0',
       'msg 1',
       'msg 2',
