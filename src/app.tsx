@@ -7,6 +7,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import { createDb, d1StatsServerTiming, newD1Stats } from './db/client'
 import type { AppEnv } from './env'
 import { auth } from './features/auth/routes'
+import { dataRoutes } from './features/data/routes'
 import { followsRoutes } from './features/follows/routes'
 import { languageRoutes } from './features/language/routes'
 import { liveRoutes } from './features/live/routes'
@@ -95,6 +96,7 @@ export function createApp() {
   app.route('/', translateRoutes)
   app.route('/', messagesRoutes)
   app.route('/', liveRoutes)
+  app.route('/', dataRoutes)
 
   app.notFound((c) => renderError(c, 404))
 

@@ -8,6 +8,10 @@ import type { Lang, MessageKey, Translate } from './lib/i18n'
 export type Bindings = {
   DB: D1Database
   EMAIL_QUEUE: Queue<unknown>
+  /** Background jobs (exports, account deletions); messages carry only a job id. */
+  JOBS_QUEUE: Queue<unknown>
+  /** Export archives, private: served only through the owner-checked download route. */
+  EXPORTS: R2Bucket
   ASSETS?: Fetcher
   /** One `MemberHub` Durable Object per member: their live WebSockets (features/live). */
   MEMBER_HUB?: DurableObjectNamespace<MemberHub>

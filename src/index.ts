@@ -1,5 +1,7 @@
 import { createApp } from './app'
 import type { Bindings } from './env'
+import { handleJobsBatch, handleJobsDeadLetterBatch, JOBS_DLQ_NAME, JOBS_QUEUE_NAME } from './jobs/consumer'
+import { handleScheduled } from './jobs/housekeeping'
 import { handleQueue } from './queue/consumer'
 
 // Durable Object classes must be exported by the Worker's main module.
@@ -9,5 +11,11 @@ const app = createApp()
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => handleQueue(batch, env),
+  // One consumer per queue, chosen by name; email and its dead letters stay in src/queue.
+  queue: (batch, env) => {
+    if (batch.queue === JOBS_QUEUE_NAME) return handleJobsBatch(batch, env)
+    if (batch.queue === JOBS_DLQ_NAME) return handleJobsDeadLetterBatch(batch, env)
+    return handleQueue(batch, env)
+  },
+  scheduled: (controller, env) => handleScheduled(controller, env),
 } satisfies ExportedHandler<Bindings>

@@ -22,6 +22,9 @@ export const users = sqliteTable(
     unreadMessageCount: integer('unread_message_count').notNull().default(0),
     lastSeenAt: integer('last_seen_at').notNull(),
     createdAt: integer('created_at').notNull(),
+    // Set when the member deletes their account: from then on the profile is gone (404) and
+    // nobody can log in as them, while a job removes their data in chunks.
+    deletedAt: integer('deleted_at'),
   },
   (t) => [
     uniqueIndex('users_username_lower_idx').on(sql`lower(${t.username})`),
@@ -43,7 +46,7 @@ export const sessions = sqliteTable(
     lastVerifiedAt: integer('last_verified_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
   },
-  (t) => [index('sessions_user_idx').on(t.userId)],
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
 )
 
 export const posts = sqliteTable(
@@ -112,11 +115,15 @@ export const timelineEntries = sqliteTable(
 )
 
 /** Fixed-window counters for rate limits, keyed like `login:ip:1.2.3.4`. */
-export const rateLimits = sqliteTable('rate_limits', {
-  key: text('key').primaryKey(),
-  count: integer('count').notNull(),
-  resetAt: integer('reset_at').notNull(),
-})
+export const rateLimits = sqliteTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    resetAt: integer('reset_at').notNull(),
+  },
+  (t) => [index('rate_limits_reset_idx').on(t.resetAt)],
+)
 
 /**
  * Password-reset tokens. Only SHA-256(token) is stored: a leaked database holds no usable
@@ -133,14 +140,21 @@ export const passwordResetTokens = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
     usedAt: integer('used_at'),
   },
-  (t) => [index('password_reset_tokens_user_idx').on(t.userId)],
+  (t) => [
+    index('password_reset_tokens_user_idx').on(t.userId),
+    index('password_reset_tokens_expires_idx').on(t.expiresAt),
+  ],
 )
 
 /** Idempotency keys of emails the transport accepted: a redelivered message is a no-op. */
-export const sentEmails = sqliteTable('sent_emails', {
-  idempotencyKey: text('idempotency_key').primaryKey(),
-  sentAt: integer('sent_at').notNull(),
-})
+export const sentEmails = sqliteTable(
+  'sent_emails',
+  {
+    idempotencyKey: text('idempotency_key').primaryKey(),
+    sentAt: integer('sent_at').notNull(),
+  },
+  (t) => [index('sent_emails_sent_idx').on(t.sentAt)],
+)
 
 /** The dev outbox of the `log` transport, shown at /dev/mail (development only). */
 export const devOutbox = sqliteTable(
@@ -183,11 +197,15 @@ export const emailDeadLetters = sqliteTable(
 )
 
 /** One row per distinct alert (error fingerprint): at most one email per window. */
-export const adminAlerts = sqliteTable('admin_alerts', {
-  fingerprint: text('fingerprint').primaryKey(),
-  lastSentAt: integer('last_sent_at').notNull(),
-  count: integer('count').notNull(),
-})
+export const adminAlerts = sqliteTable(
+  'admin_alerts',
+  {
+    fingerprint: text('fingerprint').primaryKey(),
+    lastSentAt: integer('last_sent_at').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [index('admin_alerts_last_sent_idx').on(t.lastSentAt)],
+)
 
 /**
  * Machine translations of posts, one per (post, target language): each is paid for once
@@ -265,6 +283,59 @@ export const messages = sqliteTable(
   ],
 )
 
+/**
+ * Background jobs (exports, account deletions), run by the `JOBS_QUEUE` consumer. Messages
+ * carry only the job id; everything else is here. `cursor` is where the job resumes after
+ * a retry (the last finished chunk); `updated_at` moves with every chunk, so a job that
+ * stopped moving for 10 minutes is found by the housekeeping run and marked failed.
+ * `user_id` has no foreign key on purpose: an account deletion's job outlives the account.
+ */
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id').notNull(),
+    kind: text('kind', { enum: ['export', 'delete-account'] }).notNull(),
+    state: text('state', { enum: ['queued', 'running', 'done', 'failed'] }).notNull(),
+    done: integer('done').notNull().default(0),
+    total: integer('total').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    /** A catalog key: why it failed, in words for the member. */
+    error: text('error'),
+    /** JSON: where the job resumes. */
+    cursor: text('cursor'),
+    /** The finished file (exports): its R2 key and size, and when it is deleted. */
+    fileKey: text('file_key'),
+    fileSize: integer('file_size'),
+    expiresAt: integer('expires_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [
+    index('jobs_user_kind_created_idx').on(t.userId, t.kind, t.createdAt),
+    index('jobs_state_updated_idx').on(t.state, t.updatedAt),
+    index('jobs_expires_idx').on(t.expiresAt),
+    // One export (or deletion) at a time per member, enforced by the database, so two
+    // simultaneous requests cannot both start one.
+    uniqueIndex('jobs_one_active_idx')
+      .on(t.userId, t.kind)
+      .where(sql`state IN ('queued', 'running')`),
+  ],
+)
+
+/** Usernames of deleted accounts, kept from re-registration until `until`. */
+export const reservedUsernames = sqliteTable(
+  'reserved_usernames',
+  {
+    /** lower(username) */
+    username: text('username').primaryKey(),
+    until: integer('until').notNull(),
+  },
+  (t) => [index('reserved_usernames_until_idx').on(t.until)],
+)
+
+export type Job = typeof jobs.$inferSelect
 export type User = typeof users.$inferSelect
 export type Post = typeof posts.$inferSelect
 export type Session = typeof sessions.$inferSelect

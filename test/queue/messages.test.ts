@@ -13,7 +13,7 @@ const valid = {
 }
 
 function bindings(overrides: Partial<Bindings>): Bindings {
-  return { DB: env.DB, EMAIL_QUEUE: env.EMAIL_QUEUE, ...overrides }
+  return { DB: env.DB, EMAIL_QUEUE: env.EMAIL_QUEUE, JOBS_QUEUE: env.JOBS_QUEUE, EXPORTS: env.EXPORTS, ...overrides }
 }
 
 describe('email message schema', () => {

@@ -1,23 +1,41 @@
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
 import { olderThan } from '../../db/keyset'
 import type { Db } from '../../db/client'
 import { uniqueViolation } from '../../db/errors'
-import { follows, users, type User } from '../../db/schema'
+import { follows, reservedUsernames, users, type User } from '../../db/schema'
 import { PAGE_SIZE, toPage, type Cursor, type Page } from '../../lib/cursor'
 
-/** Usernames are unique case-insensitively; the lookup uses the `lower(username)` index. */
+/**
+ * Usernames are unique case-insensitively; the lookup uses the `lower(username)` index.
+ * A deleted account (being removed by its job) is not found: its profile is a 404 at once.
+ */
 export async function getUserByUsername(db: Db, username: string): Promise<User | null> {
   const row = await db
     .select()
     .from(users)
-    .where(sql`lower(${users.username}) = ${username.toLowerCase()}`)
+    .where(and(sql`lower(${users.username}) = ${username.toLowerCase()}`, isNull(users.deletedAt)))
     .get()
   return row ?? null
 }
 
+/** By address, for login and password reset; a deleted account is not found. */
 export async function getUserByEmail(db: Db, email: string): Promise<User | null> {
-  const row = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get()
+  const row = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.email, email.trim().toLowerCase()), isNull(users.deletedAt)))
+    .get()
   return row ?? null
+}
+
+/** A deleted account's username stays reserved for 30 days (reserved_usernames). */
+export async function isUsernameReserved(db: Db, username: string, now = Date.now()): Promise<boolean> {
+  const row = await db
+    .select({ until: reservedUsernames.until })
+    .from(reservedUsernames)
+    .where(eq(reservedUsernames.username, username.toLowerCase()))
+    .get()
+  return row !== undefined && row.until > now
 }
 
 export async function getUserById(db: Db, id: number): Promise<User | null> {
@@ -45,6 +63,7 @@ export type CreateUserResult = { ok: true; user: User } | { ok: false; taken: 'u
 /** Inserts a member; a uniqueness clash (even one that races the pre-check) is a value. */
 export async function createUser(db: Db, input: NewUser, now = Date.now()): Promise<CreateUserResult> {
   if (await getUserByUsername(db, input.username)) return { ok: false, taken: 'username' }
+  if (await isUsernameReserved(db, input.username, now)) return { ok: false, taken: 'username' }
   if (await getUserByEmail(db, input.email)) return { ok: false, taken: 'email' }
   try {
     const user = await db
@@ -80,6 +99,7 @@ export async function updateProfile(
 ): Promise<UpdateProfileResult> {
   const existing = await getUserByUsername(db, input.username)
   if (existing && existing.id !== userId) return { ok: false, taken: 'username' }
+  if (!existing && (await isUsernameReserved(db, input.username))) return { ok: false, taken: 'username' }
   try {
     await db.update(users).set({ username: input.username, aboutMe: input.aboutMe }).where(eq(users.id, userId))
     return { ok: true }

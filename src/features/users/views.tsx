@@ -4,6 +4,7 @@ import type { FieldErrors } from '../../lib/forms'
 import type { Lang, Translate } from '../../lib/i18n'
 import { Avatar, Field, MoreLink, PostList, RelativeTime, type PostView } from '../../views/components'
 import { SessionGuardField } from '../../views/session-guard'
+import { SettingsNav } from '../../views/settings-nav'
 import { FollowButton } from '../follows/views'
 import { MessageButton } from '../messages/views'
 import type { UserListItem } from './queries'
@@ -142,30 +143,33 @@ export function EditProfilePage(props: {
   const { t, values, errors = {} } = props
   const err = (name: string) => (errors[name] ? t(errors[name]) : undefined)
   return (
-    <section class="card narrow">
-      <h1>{t('profile.editTitle')}</h1>
-      <form method="post" action="/settings/profile" novalidate>
-        <SessionGuardField />
-        <Field
-          name="username"
-          label={t('auth.username')}
-          value={values.username}
-          error={err('username')}
-          autocomplete="username"
-          required
-          maxlength={32}
-          hint={t('auth.usernameHint')}
-        />
-        <Field
-          name="about_me"
-          type="textarea"
-          label={t('profile.about')}
-          value={values.about_me}
-          error={err('about_me')}
-          hint={t('profile.aboutHint', { max: ABOUT_MAX })}
-        />
-        <button type="submit">{t('profile.save')}</button>
-      </form>
-    </section>
+    <>
+      <SettingsNav t={t} current="profile" />
+      <section class="card narrow">
+        <h1>{t('profile.editTitle')}</h1>
+        <form method="post" action="/settings/profile" novalidate>
+          <SessionGuardField />
+          <Field
+            name="username"
+            label={t('auth.username')}
+            value={values.username}
+            error={err('username')}
+            autocomplete="username"
+            required
+            maxlength={32}
+            hint={t('auth.usernameHint')}
+          />
+          <Field
+            name="about_me"
+            type="textarea"
+            label={t('profile.about')}
+            value={values.about_me}
+            error={err('about_me')}
+            hint={t('profile.aboutHint', { max: ABOUT_MAX })}
+          />
+          <button type="submit">{t('profile.save')}</button>
+        </form>
+      </section>
+    </>
   )
 }

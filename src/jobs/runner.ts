@@ -1,0 +1,51 @@
+import { createDb, type Db } from '../db/client'
+import type { Job } from '../db/schema'
+import type { Bindings } from '../env'
+import { runDeleteAccountStep } from './delete-account-job'
+import { runExportStep } from './export-job'
+import { getJob, markJobRunning, saveJobProgress } from './queries'
+
+/** What one step (one chunk, ≤ 500 rows) of a job hands back. */
+export type StepResult<C> = { cursor: C; done: number; total: number; finished: boolean }
+
+export type JobContext = { env: Bindings; db: Db; job: Job }
+
+/** A slice runs chunks for about this long, then re-queues the job (CPU and wall limits). */
+export const SLICE_BUDGET_MS = 15_000
+
+export type SliceOptions = {
+  budgetMs?: number
+  /** Tests: called after each chunk is saved (throwing here simulates a crash mid-job). */
+  afterStep?: (job: Job, cursor: unknown) => void | Promise<void>
+}
+
+/**
+ * Runs one slice of a job: chunk after chunk, saving the cursor and progress after each, so
+ * a retry resumes from the last finished chunk. Returns `more` when the budget ran out (the
+ * caller re-queues), `done`, or `gone` (the job is over: done, failed, or removed).
+ */
+export async function runJobSlice(
+  env: Bindings,
+  jobId: number,
+  options: SliceOptions = {},
+): Promise<'more' | 'done' | 'gone'> {
+  const db = createDb(env.DB)
+  const job = await getJob(db, jobId)
+  if (!job || (job.state !== 'queued' && job.state !== 'running')) return 'gone'
+  if (!(await markJobRunning(db, jobId))) return 'gone'
+  const started = Date.now()
+  const budget = options.budgetMs ?? SLICE_BUDGET_MS
+  const context: JobContext = { env, db, job }
+  let cursor: unknown = job.cursor ? JSON.parse(job.cursor) : {}
+  for (;;) {
+    const result =
+      job.kind === 'export'
+        ? await runExportStep(context, cursor as Parameters<typeof runExportStep>[1])
+        : await runDeleteAccountStep(context, cursor as Parameters<typeof runDeleteAccountStep>[1])
+    if (result.finished) return 'done'
+    cursor = result.cursor
+    if (!(await saveJobProgress(db, jobId, result))) return 'gone'
+    await options.afterStep?.(job, cursor)
+    if (Date.now() - started >= budget) return 'more'
+  }
+}
