@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
-import { follows, users } from '../db/schema'
+import { conversations as conversationsTable, follows, users } from '../db/schema'
 import { createTranslator, isLang } from '../lib/i18n'
 import { sendEmail } from '../queue/messages'
 import { getUserById } from '../features/users/queries'
@@ -12,9 +12,11 @@ import type { JobContext, StepResult } from './runner'
 export const DELETE_CHUNK_ROWS = 500
 /** Members handled per follow step: with the member's own id it stays under D1's 100 bound parameters. */
 const PEOPLE_PER_STEP = 90
+/** Conversations per message step: their ids appear three times in one statement (≤ 100 parameters). */
+const CONVERSATIONS_PER_STEP = 30
 
 export type DeleteAccountCursor = {
-  phase?: 'followers' | 'following' | 'own-timeline' | 'posts' | 'finish'
+  phase?: 'followers' | 'following' | 'own-timeline' | 'messages' | 'posts' | 'finish'
   done?: number
   total?: number
 }
@@ -117,7 +119,46 @@ export async function runDeleteAccountStep(
       sql`DELETE FROM timeline_entries WHERE rowid IN (SELECT rowid FROM timeline_entries
         WHERE owner_id = ${me} LIMIT ${DELETE_CHUNK_ROWS})`,
     )
-    return step(removed === DELETE_CHUNK_ROWS ? 'own-timeline' : 'posts')
+    return step(removed === DELETE_CHUNK_ROWS ? 'own-timeline' : 'messages')
+  }
+
+  if (phase === 'messages') {
+    // A few of the member's conversations at a time: their messages 500 at a time, then the
+    // conversation rows, with the other members' unread badges lowered by what they had
+    // unread there (the conversation row holds each side's unread count).
+    const conversations = await ctx.db.all<{ id: number }>(sql`SELECT id FROM conversations
+      WHERE user_a_id = ${me} OR user_b_id = ${me} LIMIT ${CONVERSATIONS_PER_STEP}`)
+    if (conversations.length === 0) return step('posts')
+    const list = sql.join(
+      conversations.map((row) => sql`${row.id}`),
+      sql`, `,
+    )
+    const removed = await run(
+      ctx,
+      sql`DELETE FROM messages WHERE rowid IN (SELECT rowid FROM messages
+        WHERE conversation_id IN (${list}) LIMIT ${DELETE_CHUNK_ROWS})`,
+    )
+    if (removed === DELETE_CHUNK_ROWS) return step('messages', removed)
+    await ctx.db.batch([
+      ctx.db
+        .update(users)
+        .set({
+          unreadMessageCount: sql`max(0, unread_message_count - (SELECT coalesce(sum(CASE
+            WHEN c.user_a_id = users.id THEN c.a_unread ELSE c.b_unread END), 0)
+            FROM conversations c WHERE c.id IN (${list}) AND (c.user_a_id = users.id OR c.user_b_id = users.id)))`,
+        })
+        .where(
+          sql`${users.id} IN (SELECT CASE WHEN user_a_id = ${me} THEN user_b_id ELSE user_a_id END
+            FROM conversations WHERE id IN (${list}))`,
+        ),
+      ctx.db.delete(conversationsTable).where(
+        inArray(
+          conversationsTable.id,
+          conversations.map((row) => row.id),
+        ),
+      ),
+    ])
+    return step('messages', removed)
   }
 
   if (phase === 'posts') {

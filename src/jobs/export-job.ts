@@ -12,7 +12,7 @@ export const EXPORT_CHUNK_ROWS = 500
 /** How long a finished archive can be downloaded. */
 export const EXPORT_TTL_MS = 7 * 24 * 60 * 60 * 1000
 
-const SECTIONS = ['posts', 'followers', 'following'] as const
+const SECTIONS = ['posts', 'followers', 'following', 'messagesSent', 'messagesReceived'] as const
 type Section = (typeof SECTIONS)[number]
 
 export type ExportCursor = {
@@ -54,6 +54,26 @@ async function readChunk(ctx: JobContext, section: Section, after: [number, numb
     return rows.map((r) => ({
       key: [r.created_at, r.id],
       value: { id: r.id, body: r.body, language: r.language, createdAt: new Date(r.created_at).toISOString() },
+    }))
+  }
+  if (section === 'messagesSent' || section === 'messagesReceived') {
+    // messages_sender_idx / messages_recipient_idx (side, created_at; the rowid is the id).
+    const sent = section === 'messagesSent'
+    const mine = sent ? sql`m.sender_id` : sql`m.recipient_id`
+    const other = sent ? sql`m.recipient_id` : sql`m.sender_id`
+    const rows = await ctx.db.all<{ id: number; body: string; created_at: number; username: string | null }>(sql`
+      SELECT m.id AS id, m.body AS body, m.created_at AS created_at, u.username AS username
+      FROM messages m LEFT JOIN users u ON u.id = ${other}
+      WHERE ${mine} = ${userId} AND (m.created_at, m.id) > (${at}, ${id})
+      ORDER BY m.created_at, m.id LIMIT ${EXPORT_CHUNK_ROWS}`)
+    return rows.map((r) => ({
+      key: [r.created_at, r.id],
+      value: {
+        id: r.id,
+        [sent ? 'to' : 'from']: r.username,
+        body: r.body,
+        sentAt: new Date(r.created_at).toISOString(),
+      },
     }))
   }
   // follows_followed_idx (followed_id, created_at, follower_id) and
@@ -115,7 +135,10 @@ export async function runExportStep(ctx: JobContext, cursor: ExportCursor): Prom
   if (phase === 'header') {
     const user = await getUserById(ctx.db, job.userId)
     if (!user) throw new Error(`export ${job.id}: member ${job.userId} is gone`)
-    total = user.postCount + user.followerCount + user.followingCount
+    const messages = await ctx.db.get<{ n: number }>(sql`SELECT
+      (SELECT count(*) FROM messages WHERE sender_id = ${user.id}) +
+      (SELECT count(*) FROM messages WHERE recipient_id = ${user.id}) AS n`)
+    total = user.postCount + user.followerCount + user.followingCount + (messages?.n ?? 0)
     const profile = {
       username: user.username,
       email: user.email,

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import { followUser } from '../../src/features/follows/queries'
+import { sendMessage } from '../../src/features/messages/queries'
 import { createPost } from '../../src/features/posts/queries'
 import { Client, db, loggedIn, makeUser, PASSWORD, uniqueName } from '../helpers'
 import { waitForMail } from '../mailbox'
@@ -63,6 +64,21 @@ describe('POST /settings/delete-account', () => {
     await createPost(db, friend, 'friend post', 'en')
     await followUser(db, friend.id, user.id)
     await followUser(db, user.id, friend.id)
+    // 600 messages each way with the friend (more than one chunk), 3 of them unread by the friend.
+    for (let i = 0; i < 3; i++) await sendMessage(db, user.id, friend.id, `unread ${i}`)
+    const conversation = await env.DB.prepare('SELECT conversation_id AS id FROM messages WHERE sender_id = ? LIMIT 1')
+      .bind(user.id)
+      .first<number>('id')
+    await env.DB.prepare(
+      `INSERT INTO messages (conversation_id, sender_id, recipient_id, body, created_at)
+       WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 600)
+       SELECT ?1, ?2, ?3, 'old ' || n, n FROM seq UNION ALL SELECT ?1, ?3, ?2, 'reply ' || n, n FROM seq`,
+    )
+      .bind(conversation, user.id, friend.id)
+      .run()
+    const bystander = await makeUser()
+    await sendMessage(db, bystander.id, friend.id, 'unrelated')
+    expect(await count('SELECT unread_message_count AS n FROM users WHERE id = ?', friend.id)).toBe(4)
 
     // 2,000 posts, 1,500 followers (each with the member's newest 100 posts in their
     // timeline), 300 followed members.
@@ -129,6 +145,13 @@ describe('POST /settings/delete-account', () => {
     ).toBe(0)
     expect(await count('SELECT count(*) AS n FROM follows WHERE follower_id = ?1 OR followed_id = ?1', user.id)).toBe(0)
     expect(await count('SELECT count(*) AS n FROM sessions WHERE user_id = ?', user.id)).toBe(0)
+    expect(await count('SELECT count(*) AS n FROM messages WHERE sender_id = ?1 OR recipient_id = ?1', user.id)).toBe(0)
+    expect(await count('SELECT count(*) AS n FROM conversations WHERE user_a_id = ?1 OR user_b_id = ?1', user.id)).toBe(
+      0,
+    )
+    // The friend's badge lost the 3 unread messages of the deleted member, not the bystander's.
+    expect(await count('SELECT unread_message_count AS n FROM users WHERE id = ?', friend.id)).toBe(1)
+    expect(await count('SELECT count(*) AS n FROM messages WHERE recipient_id = ?', friend.id)).toBe(1)
     expect(await count("SELECT count(*) AS n FROM jobs WHERE user_id = ? AND kind = 'export'", user.id)).toBe(0)
     expect((await env.EXPORTS.list({ prefix: `exports/${user.id}/` })).objects).toHaveLength(0)
 

@@ -4,6 +4,7 @@ import { archiveKey } from '../../src/jobs/export-job'
 import { startJob } from '../../src/jobs/queries'
 import { runJobSlice } from '../../src/jobs/runner'
 import { followUser } from '../../src/features/follows/queries'
+import { sendMessage } from '../../src/features/messages/queries'
 import { createPost } from '../../src/features/posts/queries'
 import { Client, db, loggedIn, makeUser } from '../helpers'
 import { linkTo, waitForMail } from '../mailbox'
@@ -15,6 +16,8 @@ type Archive = {
   posts: { id: number; body: string; createdAt: string }[]
   followers: { username: string }[]
   following: { username: string }[]
+  messagesSent: { to: string; body: string }[]
+  messagesReceived: { from: string; body: string }[]
 }
 
 /** Starts an export outside the queue and crashes it after `steps` chunks; returns its id. */
@@ -45,6 +48,8 @@ describe('POST /settings/export', () => {
     await createPost(db, user, 'second post', 'en', 2_000)
     await followUser(db, fan.id, user.id)
     await followUser(db, user.id, idol.id)
+    await sendMessage(db, user.id, idol.id, 'hello idol', 3_000)
+    await sendMessage(db, fan.id, user.id, 'hi from a fan', 4_000)
 
     const page = await client.get('/settings/data')
     expect(page.status).toBe(200)
@@ -54,8 +59,8 @@ describe('POST /settings/export', () => {
     expect(started.status).toBe(303)
     const job = await waitForJob((await latestJob(user.id, 'export')).id)
     expect(job.state).toBe('done')
-    expect(job.done).toBe(4)
-    expect(job.total).toBe(4)
+    expect(job.done).toBe(6)
+    expect(job.total).toBe(6)
     expect(job.expiresAt! - job.finishedAt!).toBe(7 * 24 * 60 * 60 * 1000)
 
     // The page shows the finished state: full bar, a download link, no more polling.
@@ -76,6 +81,8 @@ describe('POST /settings/export', () => {
     expect(archive.posts.map((p) => p.body)).toEqual(['first <b>post</b> "quoted" ✓', 'second post'])
     expect(archive.followers.map((f) => f.username)).toEqual([fan.username])
     expect(archive.following.map((f) => f.username)).toEqual([idol.username])
+    expect(archive.messagesSent).toMatchObject([{ to: idol.username, body: 'hello idol' }])
+    expect(archive.messagesReceived).toMatchObject([{ from: fan.username, body: 'hi from a fan' }])
 
     // Someone else, even logged in, gets a 404; nobody logged in goes to the login page.
     const other = new Client()
