@@ -53,7 +53,10 @@ test('export my data, watch the bar fill, download it; then delete the account',
     await page.goto('/settings/data')
     await page.fill('#field-password', PASSWORD)
     await page.fill('#field-confirm', me)
-    await Promise.all([page.waitForURL(/\/$/), page.locator('form[action="/settings/delete-account"] button').click()])
+    await Promise.all([
+      page.waitForURL(/\/explore$/),
+      page.locator('form[action="/settings/delete-account"] button').click(),
+    ])
     assert.match(await page.locator('.flash').textContent(), /Your account has been deleted/)
     const response = await page.goto(`/user/${me}`)
     assert.equal(response.status(), 404)

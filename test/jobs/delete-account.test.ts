@@ -124,7 +124,7 @@ describe('POST /settings/delete-account', () => {
     const t0 = Date.now()
     const response = await client.post('/settings/delete-account', { password: PASSWORD, confirm: user.username })
     expect(response.status).toBe(303)
-    expect(response.headers.get('Location')).toBe('/')
+    expect(response.headers.get('Location')).toBe('/explore')
 
     // At once: the profile is gone, both sessions are dead, login fails.
     expect((await new Client().get(`/user/${user.username}`)).status).toBe(404)

@@ -167,5 +167,6 @@ dataRoutes.post('/settings/delete-account', requireUser, async (c) => {
   if (job) await enqueueJob(c.env.JOBS_QUEUE, job.id)
   deleteSessionCookie(c)
   setFlash(c, 'data.deleted')
-  return c.redirect('/', 303)
+  // Explore is public (home would send a logged-out visitor to the login form).
+  return c.redirect('/explore', 303)
 })
