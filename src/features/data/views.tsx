@@ -2,6 +2,7 @@ import type { Job } from '../../db/schema'
 import type { FieldErrors } from '../../lib/forms'
 import { isMessageKey, type Lang, type MessageKey, type Translate } from '../../lib/i18n'
 import { Field, RelativeTime } from '../../views/components'
+import { SessionGuardField } from '../../views/session-guard'
 import { SettingsNav } from '../../views/settings-nav'
 
 const STATE_LABELS = {
@@ -80,6 +81,7 @@ export function ExportStatus(props: { t: Translate; lang: Lang; job: Job; now: n
         <>
           <p class="error">{t(job.error && isMessageKey(job.error) ? job.error : 'jobs.errorRepeated')}</p>
           <form method="post" action={`/settings/export/${job.id}/retry`}>
+            <SessionGuardField />
             <button type="submit" class="secondary">
               {t('data.tryAgain')}
             </button>
@@ -114,6 +116,7 @@ export function DataPage(props: {
           </p>
         ) : null}
         <form method="post" action="/settings/export">
+          <SessionGuardField />
           <button type="submit" disabled={active}>
             {t('data.exportButton')}
           </button>
@@ -131,6 +134,7 @@ export function DataPage(props: {
         <h2 id="delete-title">{t('data.deleteTitle')}</h2>
         <p>{t('data.deleteIntro')}</p>
         <form method="post" action="/settings/delete-account" novalidate>
+          <SessionGuardField />
           <Field
             name="password"
             type="password"
