@@ -44,7 +44,11 @@ export function ProfileHeader(props: {
       <Avatar email={user.email} size={128} username={user.username} />
       <div class="profile-main">
         <h1>{user.username}</h1>
-        {user.aboutMe ? <p class="about" dir="auto">{user.aboutMe}</p> : null}
+        {user.aboutMe ? (
+          <p class="about" dir="auto">
+            {user.aboutMe}
+          </p>
+        ) : null}
         <p class="muted">
           {t('profile.lastSeen')} <RelativeTime at={user.lastSeenAt} lang={lang} />
         </p>
@@ -126,7 +130,11 @@ export function UserListItems(props: { t: Translate; page: Page<UserListItem>; b
             <a class="author" href={`/user/${encodeURIComponent(item.username)}`}>
               {item.username}
             </a>
-            {item.aboutMe ? <p class="about" dir="auto">{item.aboutMe}</p> : null}
+            {item.aboutMe ? (
+              <p class="about" dir="auto">
+                {item.aboutMe}
+              </p>
+            ) : null}
           </div>
         </article>
       ))}
