@@ -61,7 +61,7 @@ postsRoutes.post('/', requireUser, async (c) => {
   }
 
   const body = parsed.data.body
-  const post = await createPost(db, user, body, detectPostLanguage(body), Date.now(), key.data)
+  const post = await createPost(db, user, body, await detectPostLanguage(body), Date.now(), key.data)
   // Followers' open home timelines show "N new posts". The follower list is read after the
   // response; past LIVE_FANOUT_MAX followers the rest see the post on their next page load.
   if (!post.duplicate) {
