@@ -20,7 +20,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const wranglerBin = join(root, 'node_modules/wrangler/bin/wrangler.js')
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const artifacts = join(root, 'e2e/artifacts')
-const wranglerEnv = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }
+const wranglerEnv = {
+  ...process.env,
+  CI: 'true',
+  WRANGLER_SEND_METRICS: 'false',
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  NO_COLOR: '1',
+}
 
 function log(message) {
   console.log(`[e2e] ${message}`)

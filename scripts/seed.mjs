@@ -123,10 +123,14 @@ export function buildSeedSql(now = Date.now()) {
   return lines.join('\n') + '\n'
 }
 
-export function seedIfEmpty() {
-  const out = wrangler(['d1', 'execute', 'DB', '--local', '--json', '--command', 'SELECT count(*) AS n FROM users'], {
-    capture: true,
-  })
+/** `persistArgs`: e.g. `['--persist-to', dir]`, to seed the database kept in another folder. */
+export function seedIfEmpty(persistArgs = []) {
+  const out = wrangler(
+    ['d1', 'execute', 'DB', '--local', ...persistArgs, '--json', '--command', 'SELECT count(*) AS n FROM users'],
+    {
+      quiet: true,
+    },
+  )
   const count = JSON.parse(out)[0]?.results?.[0]?.n ?? 0
   if (count > 0) {
     console.log(`Demo data: skipped (the local database already has ${count} users).`)
@@ -136,8 +140,27 @@ export function seedIfEmpty() {
   mkdirSync(dir, { recursive: true })
   const file = join(dir, 'seed.sql')
   writeFileSync(file, buildSeedSql())
-  wrangler(['d1', 'execute', 'DB', '--local', `--file=${file}`])
-  console.log(`Demo data loaded: log in as "${DEMO_USER}" with password "${DEMO_PASSWORD}".`)
+  // `d1 execute --file` prints every statement's result (thousands of lines of JSON): keep
+  // it unless it fails, and say in one line what was loaded, so the demo login stays visible.
+  wrangler(['d1', 'execute', 'DB', '--local', ...persistArgs, `--file=${file}`], { quiet: true })
+  const counts = JSON.parse(
+    wrangler(
+      [
+        'd1',
+        'execute',
+        'DB',
+        '--local',
+        ...persistArgs,
+        '--json',
+        '--command',
+        'SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM follows) AS follows',
+      ],
+      { quiet: true },
+    ),
+  )[0]?.results?.[0]
+  console.log(
+    `Demo data loaded: ${counts?.users} users, ${counts?.posts} posts, ${counts?.follows} follows — log in as "${DEMO_USER}" with password "${DEMO_PASSWORD}".`,
+  )
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

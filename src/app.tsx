@@ -46,6 +46,8 @@ export function createApp() {
         objectSrc: ["'none'"],
       },
       referrerPolicy: 'same-origin',
+      // A handler may set its own (the /dev/mail email frame has its own CSP).
+      overwrite: false,
     }),
   )
   // Language first (it only reads a cookie and a header) so that even a CSRF refusal is

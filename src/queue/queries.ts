@@ -30,6 +30,11 @@ export async function storeDevOutboxEmail(db: Db, message: EmailMessage, now = D
 }
 
 /** The newest outbox emails (a bounded read: the page shows at most `limit`). */
+export async function getDevOutboxEmail(db: Db, id: number): Promise<DevOutboxEmail | undefined> {
+  const [email] = await db.select().from(devOutbox).where(eq(devOutbox.id, id)).limit(1)
+  return email
+}
+
 export async function listDevOutboxEmails(db: Db, limit = 20): Promise<DevOutboxEmail[]> {
   return db.select().from(devOutbox).orderBy(desc(devOutbox.createdAt), desc(devOutbox.id)).limit(limit)
 }

@@ -40,11 +40,53 @@ describe('GET /dev/mail', () => {
     expect(html).toContain(subject)
     expect(html).toContain('someone@example.com')
     expect(html).toContain('<a href="http://localhost/auth/reset-password/abc" rel="noreferrer">')
-    // The email's HTML is an attribute value of a sandboxed iframe: escaped, never live markup.
-    expect(html).toMatch(/<iframe[^>]*sandbox=""/)
-    expect(html).toContain('srcdoc="&lt;p&gt;Hello &lt;b&gt;there&lt;/b&gt;&lt;/p&gt;&lt;script&gt;')
+    // The email's HTML is not in the page: a sandboxed frame loads it from its own URL.
+    const row = await env.DB.prepare('SELECT id FROM dev_outbox WHERE subject = ?')
+      .bind(subject)
+      .first<{ id: number }>()
+    expect(row).not.toBeNull()
+    expect(html).toMatch(new RegExp(`<iframe class="dev-mail-html" sandbox="" src="/dev/mail/${row?.id}/html"`))
+    expect(html).not.toContain('srcdoc')
+    expect(html).not.toContain('width="100%"')
     expect(html).not.toContain('<script>alert(1)</script>')
     expect(html).not.toContain('<img src=x')
+  })
+
+  it("serves an email's HTML with its own policy: inline styles apply, nothing runs or loads", async () => {
+    const subject = `Styled ${uniqueName()}`
+    const emailHtml =
+      '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body style="color:#123456">Hi</body></html>'
+    await deliverWithLogTransport({
+      to: ['styled@example.com'],
+      subject,
+      text: 'Hi\n',
+      html: emailHtml,
+      idempotencyKey: uniqueName('key'),
+    })
+    const row = await env.DB.prepare('SELECT id FROM dev_outbox WHERE subject = ?')
+      .bind(subject)
+      .first<{ id: number }>()
+    const client = new Client()
+    const frame = await client.get(`/dev/mail/${row?.id}/html`)
+    expect(frame.status).toBe(200)
+    expect(await frame.text()).toBe(emailHtml)
+    const policy = frame.headers.get('Content-Security-Policy') ?? ''
+    expect(policy).toContain("style-src 'unsafe-inline'")
+    expect(policy).toContain("default-src 'none'")
+    expect(policy).toContain("frame-ancestors 'self'")
+    expect(policy.split('; ')).toContain('sandbox')
+    expect(policy).not.toContain('script-src')
+    expect(frame.headers.get('X-Frame-Options')).toBe('SAMEORIGIN')
+    expect(frame.headers.get('Cache-Control')).toBe('no-store')
+
+    // Every other page keeps the site policy.
+    const page = await client.get('/dev/mail')
+    const sitePolicy = page.headers.get('Content-Security-Policy') ?? ''
+    expect(sitePolicy).toContain("style-src 'self'")
+    expect(sitePolicy).toContain("frame-ancestors 'none'")
+
+    expect((await client.get('/dev/mail/999999999/html')).status).toBe(404)
+    expect((await client.get('/dev/mail/abc/html')).status).toBe(404)
   })
 
   it('is a 404, and stores nothing, outside development', async () => {
@@ -53,6 +95,8 @@ describe('GET /dev/mail', () => {
     const response = await app.request('/dev/mail', {}, production, createExecutionContext())
     expect(response.status).toBe(404)
     expect(await response.text()).toContain('Page not found')
+    const frame = await app.request('/dev/mail/1/html', {}, production, createExecutionContext())
+    expect(frame.status).toBe(404)
 
     const subject = `Production ${uniqueName()}`
     await deliverWithLogTransport(

@@ -1,7 +1,20 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../../env'
-import { listDevOutboxEmails } from '../../queue/queries'
+import { getDevOutboxEmail, listDevOutboxEmails } from '../../queue/queries'
 import { DevMailPage } from './views'
+
+/**
+ * The policy of one email's HTML, shown in /dev/mail's frame: its inline styles apply (the
+ * site's own CSP allows only its stylesheet), nothing else loads or runs, and it is
+ * sandboxed even when opened on its own. Only this site may frame it.
+ */
+export const EMAIL_FRAME_CSP = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  'img-src data:',
+  "frame-ancestors 'self'",
+  'sandbox',
+].join('; ')
 
 /**
  * Development-only pages. Everything here answers 404 unless `ENVIRONMENT` is
@@ -18,4 +31,14 @@ devRoutes.get('/mail', async (c) => {
   const emails = await listDevOutboxEmails(c.var.db)
   c.header('Cache-Control', 'no-store')
   return c.render(<DevMailPage t={c.var.t} lang={c.var.lang} emails={emails} />, { title: c.var.t('dev.mail.title') })
+})
+
+devRoutes.get('/mail/:id{[0-9]+}/html', async (c) => {
+  const email = await getDevOutboxEmail(c.var.db, Number(c.req.param('id')))
+  if (!email) return c.notFound()
+  // The app-wide secureHeaders keeps headers a handler set (overwrite: false).
+  c.header('Content-Security-Policy', EMAIL_FRAME_CSP)
+  c.header('X-Frame-Options', 'SAMEORIGIN')
+  c.header('Cache-Control', 'no-store')
+  return c.html(email.html)
 })

@@ -9,9 +9,11 @@ export function extractLinks(text: string): string[] {
 }
 
 /**
- * The `log` transport's outbox. An email's HTML is shown in a sandboxed iframe (`srcdoc`,
- * no `allow-*` tokens): it runs no script, cannot navigate this page and gets an opaque
- * origin; it also inherits this page's CSP. The plain-text part and its links sit beside it.
+ * The `log` transport's outbox. An email's HTML is shown in a sandboxed iframe (no `allow-*`
+ * tokens: no script, no navigation of this page, an opaque origin) loaded from
+ * `/dev/mail/:id/html`, which has its own policy so the email's inline styles apply (a
+ * `srcdoc` frame would inherit this page's CSP, which blocks them). The plain-text part and
+ * its links sit beside it. The frame's size is in the stylesheet.
  */
 export function DevMailPage(props: { t: Translate; lang: Lang; emails: DevOutboxEmail[] }) {
   const { t, lang, emails } = props
@@ -50,10 +52,8 @@ export function DevMailPage(props: { t: Translate; lang: Lang; emails: DevOutbox
               <summary>{t('dev.mail.html')}</summary>
               <iframe
                 class="dev-mail-html"
-                width="100%"
-                height="520"
                 sandbox=""
-                srcdoc={email.html}
+                src={`/dev/mail/${email.id}/html`}
                 title={t('dev.mail.htmlFrame', { subject: email.subject })}
                 referrerpolicy="no-referrer"
                 loading="lazy"
