@@ -23,7 +23,11 @@ export function captureHtml(context, baseUrl) {
     if (!/^text\/html\b/i.test(response.headers()['content-type'] ?? '')) return
     const job = response.body().then(
       (body) => save(response.url(), status, body),
-      (error) => console.warn(`[nu] could not keep the HTML of ${response.url()}: ${error.message}`),
+      (error) => {
+        // Usually a test that navigated on before the page finished loading.
+        console.warn(`[nu] could not keep the HTML of ${response.url()}: ${error.message}`)
+        appendFileSync(join(HTML_DIR, 'missed.jsonl'), `${JSON.stringify({ url: response.url(), test: testFile })}\n`)
+      },
     )
     pending.add(job)
     job.finally(() => pending.delete(job))

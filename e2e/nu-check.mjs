@@ -60,6 +60,13 @@ export function nuCheck(dir, log = console.log) {
     log(`[nu] ERROR ${where}${at}: ${message.message}`)
     if (message.extract) log(`[nu]       …${message.extract.replace(/\s+/g, ' ').trim()}…`)
   }
+  const missedFile = join(dir, 'missed.jsonl')
+  if (existsSync(missedFile)) {
+    for (const line of readFileSync(missedFile, 'utf8').split('\n').filter(Boolean)) {
+      const { url, test } = JSON.parse(line)
+      log(`[nu] not checked: ${url} [${test}] (the test moved on before its HTML could be read)`)
+    }
+  }
   const urls = new Set([...pages.values()].flat().map((p) => p.url))
   log(`[nu] Nu HTML Checker: ${errors.length} errors in ${pages.size} distinct documents (${urls.size} URLs)`)
   return { pages: pages.size, errors: errors.length }

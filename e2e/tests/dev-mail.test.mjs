@@ -19,7 +19,11 @@ test("the outbox shows a reset email with the email's own styles, in a sandboxed
   const page = await context.newPage()
   await page.goto('/auth/reset-password')
   await page.fill('#field-email', 'alice@example.com')
-  await Promise.all([page.waitForLoadState('load'), page.locator('main form button[type=submit]').click()])
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/auth/reset-password') && r.request().method() === 'POST'),
+    page.locator('main form button[type=submit]').click(),
+  ])
+  await page.waitForLoadState('load')
 
   // The queue consumer delivers within a second or two: reload until the email is listed.
   const frame = page.locator('iframe.dev-mail-html').first()
