@@ -19,6 +19,7 @@ const PAGES = [
   { name: 'profile-member', path: `/user/${ALICE}`, member: true },
   { name: 'followers', path: `/user/${ALICE}/followers`, member: true },
   { name: 'edit-profile', path: '/settings/profile', member: true },
+  { name: 'your-data', path: '/settings/data', member: true },
   { name: 'inbox', path: '/messages', member: true },
   { name: 'thread', path: `/messages/${ALICE}`, member: true },
   { name: 'not-found', path: '/user/nobody_here', status: 404 },
