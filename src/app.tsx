@@ -2,7 +2,6 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
-import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import { createDb, d1StatsServerTiming, newD1Stats } from './db/client'
 import type { AppEnv } from './env'
@@ -21,7 +20,9 @@ import { isHtmx } from './lib/htmx'
 import { HttpError } from './lib/http-error'
 import { createTranslator, DEFAULT_LANGUAGE } from './lib/i18n'
 import { logError } from './lib/log'
+import { cacheControl } from './middleware/cache-control'
 import { detectLanguage } from './middleware/language'
+import { requestId } from './middleware/request-id'
 import { loadSession } from './middleware/session'
 import { sessionGuard } from './middleware/session-guard'
 import { alertAdminsOfError } from './queue/alerts'
@@ -31,7 +32,10 @@ import { renderer } from './views/layout'
 export function createApp() {
   const app = new Hono<AppEnv>()
 
-  app.use(requestId())
+  // Our own id, never the client's X-Request-Id (see middleware/request-id.ts).
+  app.use(requestId)
+  // Wraps everything after it, error pages included: the one caching rule.
+  app.use(cacheControl)
   app.use(
     secureHeaders({
       contentSecurityPolicy: {

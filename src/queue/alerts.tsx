@@ -3,9 +3,10 @@ import { encodeHexLowerCase } from '@oslojs/encoding'
 import { createDb } from '../db/client'
 import type { Bindings } from '../env'
 import { createTranslator, DEFAULT_LANGUAGE } from '../lib/i18n'
+import { safeError, safeErrorText } from '../lib/log'
 import { EmailLayout, renderEmailHtml, textBody } from '../views/email'
 import { adminAddresses, sendEmail, type EmailMessage } from './messages'
-import { claimAlert } from './queries'
+import { claimAlert, countDeadLettersSince, releaseAlert } from './queries'
 
 /** At most one alert per distinct error (or per dead-letter burst) in this window. */
 export const ALERT_WINDOW_MS = 10 * 60 * 1000
@@ -25,6 +26,38 @@ function fingerprintOf(text: string): string {
   return encodeHexLowerCase(sha256(new TextEncoder().encode(text))).slice(0, 32)
 }
 
+/** Subjects stay one short line, well inside the message schema's limit. */
+export const MAX_SUBJECT_LENGTH = 150
+
+/** One line of at most `max` characters (an ellipsis marks a cut). */
+export function clipLine(text: string, max: number): string {
+  const line = text.replace(/[\r\n\t]+/g, ' ')
+  const chars = [...line]
+  return chars.length <= max ? line : `${chars.slice(0, max - 1).join('')}…`
+}
+
+/**
+ * Sends one alert under a claimed window. The window is claimed first (one upsert, so two
+ * isolates cannot both send) and given back if the message could not be queued, so a failed
+ * send does not silence the next alert for the same error.
+ */
+async function sendClaimed(
+  env: Bindings,
+  fingerprint: string,
+  now: number,
+  send: (previousSentAt: number | null) => Promise<void>,
+): Promise<void> {
+  const db = createDb(env.DB)
+  const claim = await claimAlert(db, fingerprint, ALERT_WINDOW_MS, now)
+  if (!claim.claimed) return
+  try {
+    await send(claim.previousSentAt)
+  } catch (error) {
+    await releaseAlert(db, fingerprint, now, claim.previousSentAt)
+    throw error
+  }
+}
+
 /**
  * Emails the admins about an unhandled error, through the queue like any email, at most once
  * per distinct error (name + message + route) per 10 minutes. Never throws: an alert that
@@ -34,50 +67,67 @@ export async function alertAdminsOfError(env: Bindings, input: ErrorAlertInput, 
   try {
     const admins = adminAddresses(env)
     if (admins.length === 0) return
-    const err = input.error instanceof Error ? input.error : new Error(String(input.error))
-    const fingerprint = fingerprintOf(`${err.name}\n${err.message}\n${input.method} ${input.route}`)
-    if (!(await claimAlert(createDb(env.DB), `error:${fingerprint}`, ALERT_WINDOW_MS, now))) return
-    const t = createTranslator(DEFAULT_LANGUAGE)
-    const time = new Date(now).toISOString()
-    const subject = t('alerts.error.subject', { name: err.name, method: input.method, path: input.path })
-    const rows: [string, string][] = [
-      [t('alerts.error.requestId'), input.requestId ?? '-'],
-      [t('alerts.error.time'), time],
-      [t('alerts.error.request'), `${input.method} ${input.path}`],
-      [t('alerts.error.error'), `${err.name}: ${err.message}`],
-    ]
-    const stack = (err.stack ?? '').split('\n').slice(0, 12).join('\n')
-    const html = await renderEmailHtml(
-      <EmailLayout t={t} lang={DEFAULT_LANGUAGE} title={subject} footer={t('alerts.footer')}>
-        <p>{t('alerts.error.intro')}</p>
-        <table style="border-collapse:collapse;font-size:14px">
-          {rows.map(([label, value]) => (
-            <tr>
-              <th style="text-align:left;padding:4px 12px 4px 0;vertical-align:top">{label}</th>
-              <td style="padding:4px 0;font-family:monospace">{value}</td>
-            </tr>
-          ))}
-        </table>
-        {stack ? <pre style="font-size:12px;white-space:pre-wrap;background:#f4f4f5;padding:12px">{stack}</pre> : null}
-      </EmailLayout>,
-    )
-    const text = textBody(
-      t('alerts.error.intro'),
-      rows.map(([label, value]) => `${label}: ${value}`).join('\n'),
-      stack,
-      t('alerts.footer'),
-    )
-    await sendEmail(env, {
-      to: admins,
-      subject,
-      text,
-      html,
-      idempotencyKey: `alert:error:${fingerprint}:${now}`,
-      category: 'alert',
+    // Only the cause's name and message (no SQL, no parameters), so one failing table is
+    // one alert for every member who hits it, not one per user id in the query.
+    const err = safeError(input.error)
+    const fingerprint = `error:${fingerprintOf(`${err.name}\n${err.message}\n${input.method} ${input.route}`)}`
+    await sendClaimed(env, fingerprint, now, async () => {
+      const t = createTranslator(DEFAULT_LANGUAGE)
+      const time = new Date(now).toISOString()
+      const subject = clipLine(
+        t('alerts.error.subject', {
+          name: clipLine(err.name, 40),
+          method: input.method,
+          path: clipLine(input.path, 80),
+        }),
+        MAX_SUBJECT_LENGTH,
+      )
+      const rows: [string, string][] = [
+        [t('alerts.error.requestId'), input.requestId ?? '-'],
+        [t('alerts.error.time'), time],
+        [t('alerts.error.request'), `${input.method} ${input.path}`],
+        [t('alerts.error.error'), `${err.name}: ${err.message}`],
+      ]
+      const stack = err.stack.split('\n').slice(0, 12).join('\n')
+      const html = await renderEmailHtml(
+        <EmailLayout t={t} lang={DEFAULT_LANGUAGE} title={subject} footer={t('alerts.footer')}>
+          <p>{t('alerts.error.intro')}</p>
+          <table style="border-collapse:collapse;font-size:14px">
+            {rows.map(([label, value]) => (
+              <tr>
+                <th style="text-align:left;padding:4px 12px 4px 0;vertical-align:top">{label}</th>
+                <td style="padding:4px 0;font-family:monospace">{value}</td>
+              </tr>
+            ))}
+          </table>
+          {stack ? (
+            <pre style="font-size:12px;white-space:pre-wrap;background:#f4f4f5;padding:12px">{stack}</pre>
+          ) : null}
+        </EmailLayout>,
+      )
+      const text = textBody(
+        t('alerts.error.intro'),
+        rows.map(([label, value]) => `${label}: ${value}`).join('\n'),
+        stack,
+        t('alerts.footer'),
+      )
+      await sendEmail(env, {
+        to: admins,
+        subject,
+        text,
+        html,
+        idempotencyKey: `alert:${fingerprint}:${now}`,
+        category: 'alert',
+      })
     })
   } catch (error) {
     console.error(
-      JSON.stringify({ level: 'error', event: 'alert.failed', requestId: input.requestId, error: String(error) }),
+      JSON.stringify({
+        level: 'error',
+        event: 'alert.failed',
+        requestId: input.requestId,
+        error: safeErrorText(error),
+      }),
     )
   }
 }
@@ -92,36 +142,46 @@ export type ParkedEmail = { messageId: string; attempts: number; message: EmailM
 export async function alertAdminsOfDeadLetters(env: Bindings, parked: ParkedEmail[], now = Date.now()): Promise<void> {
   const admins = adminAddresses(env)
   if (admins.length === 0 || parked.length === 0) return
-  if (!(await claimAlert(createDb(env.DB), 'dead-letter', ALERT_WINDOW_MS, now))) return
-  const t = createTranslator(DEFAULT_LANGUAGE)
-  const subject = t('alerts.deadLetter.subject', { count: parked.length })
-  const items = parked.map((p) =>
-    p.message
-      ? t('alerts.deadLetter.item', {
-          subject: p.message.subject,
-          to: p.message.to.join(', '),
-          key: p.message.idempotencyKey,
-          attempts: p.attempts,
-        })
-      : t('alerts.deadLetter.invalidItem', { id: p.messageId, attempts: p.attempts }),
-  )
-  const html = await renderEmailHtml(
-    <EmailLayout t={t} lang={DEFAULT_LANGUAGE} title={subject} footer={t('alerts.footer')}>
-      <p>{t('alerts.deadLetter.intro')}</p>
-      <ul>
-        {items.map((item) => (
-          <li>{item}</li>
-        ))}
-      </ul>
-    </EmailLayout>,
-  )
-  const text = textBody(t('alerts.deadLetter.intro'), items.map((item) => `- ${item}`).join('\n'), t('alerts.footer'))
-  await sendEmail(env, {
-    to: admins,
-    subject,
-    text,
-    html,
-    idempotencyKey: `alert:dead-letter:${now}`,
-    category: 'alert',
+  await sendClaimed(env, 'dead-letter', now, async (previousSentAt) => {
+    const t = createTranslator(DEFAULT_LANGUAGE)
+    // Bursts inside the last alert's window got no email of their own: say how many.
+    const recorded = previousSentAt === null ? 0 : await countDeadLettersSince(createDb(env.DB), previousSentAt)
+    const more = Math.max(0, recorded - parked.length)
+    const subject = clipLine(t('alerts.deadLetter.subject', { count: parked.length }), MAX_SUBJECT_LENGTH)
+    const items = parked.map((p) =>
+      p.message
+        ? t('alerts.deadLetter.item', {
+            subject: clipLine(p.message.subject, 100),
+            to: p.message.to.join(', '),
+            key: p.message.idempotencyKey,
+            attempts: p.attempts,
+          })
+        : t('alerts.deadLetter.invalidItem', { id: p.messageId, attempts: p.attempts }),
+    )
+    const html = await renderEmailHtml(
+      <EmailLayout t={t} lang={DEFAULT_LANGUAGE} title={subject} footer={t('alerts.footer')}>
+        <p>{t('alerts.deadLetter.intro')}</p>
+        {more > 0 ? <p>{t('alerts.deadLetter.moreSince', { count: more })}</p> : null}
+        <ul>
+          {items.map((item) => (
+            <li>{item}</li>
+          ))}
+        </ul>
+      </EmailLayout>,
+    )
+    const text = textBody(
+      t('alerts.deadLetter.intro'),
+      ...(more > 0 ? [t('alerts.deadLetter.moreSince', { count: more })] : []),
+      items.map((item) => `- ${item}`).join('\n'),
+      t('alerts.footer'),
+    )
+    await sendEmail(env, {
+      to: admins,
+      subject,
+      text,
+      html,
+      idempotencyKey: `alert:dead-letter:${now}`,
+      category: 'alert',
+    })
   })
 }

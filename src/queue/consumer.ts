@@ -1,5 +1,6 @@
 import { createDb, type Db } from '../db/client'
 import type { Bindings } from '../env'
+import { safeErrorText } from '../lib/log'
 import { alertAdminsOfDeadLetters, type ParkedEmail } from './alerts'
 import { emailMessageSchema, type EmailMessage } from './messages'
 import { isEmailSent, markEmailSent, recordDeadLetter } from './queries'
@@ -53,8 +54,9 @@ function redact(text: string, env: Bindings): string {
   return secret && secret.length >= 4 ? text.split(secret).join('[redacted]') : text
 }
 
+/** No SQL and no bound parameters: a D1 error is told by its cause (see safeError). */
 function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  return safeErrorText(error)
 }
 
 /**
@@ -124,8 +126,8 @@ async function parkInvalid(db: Db, queue: string, message: Message<unknown>, env
 }
 
 /**
- * The dead-letter queue's consumer: every parked message is recorded in D1 (with its whole
- * body, so it can be sent again) and the admins get one alert per burst. Dead alerts are
+ * The dead-letter queue's consumer: every parked message is recorded in D1 (secrets left
+ * out, see recordDeadLetter) and the admins get one alert per burst. Dead alerts are
  * recorded but raise no alert of their own, so an alert that keeps dying cannot loop.
  */
 export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {

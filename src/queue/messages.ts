@@ -39,6 +39,11 @@ export const emailMessageSchema = z.strictObject({
    * it is recorded but does not raise another alert (which could die the same way).
    */
   category: z.enum(['user', 'alert']).default('user'),
+  /**
+   * The email carries a secret (a reset link). If it ends in the dead-letter queue its text
+   * and HTML are not kept (see recordDeadLetter).
+   */
+  sensitive: z.boolean().default(false),
 })
 
 export type EmailMessage = z.output<typeof emailMessageSchema>
@@ -57,6 +62,27 @@ export async function sendEmail(env: Pick<Bindings, 'EMAIL_QUEUE'>, input: Email
   const size = new TextEncoder().encode(JSON.stringify(message)).byteLength
   if (size > MAX_MESSAGE_BYTES) throw new Error(`email message too large for the queue (${size} bytes)`)
   await env.EMAIL_QUEUE.send(message, { contentType: 'json' })
+}
+
+/**
+ * `sendEmail`, tried again when the queue refuses (a brief outage of the queue service):
+ * up to `attempts` times, waiting a little longer each time. For notices that must not be
+ * lost to one refused send; run it in `waitUntil` so the answer does not wait.
+ */
+export async function sendEmailWithRetry(
+  env: Pick<Bindings, 'EMAIL_QUEUE'>,
+  input: EmailMessageInput,
+  { attempts = 4, delayMs = 250 }: { attempts?: number; delayMs?: number } = {},
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sendEmail(env, input)
+      return
+    } catch (error) {
+      if (attempt >= attempts) throw error
+      await new Promise((resolve) => setTimeout(resolve, delayMs * 2 ** (attempt - 1)))
+    }
+  }
 }
 
 /** Splits `ADMINS` ("a@x.org, b@y.org") into valid addresses; bad entries are skipped. */

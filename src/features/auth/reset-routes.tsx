@@ -3,11 +3,12 @@ import type { AppEnv } from '../../env'
 import { setFlash } from '../../lib/flash'
 import { readForm, validateForm } from '../../lib/forms'
 import { DEFAULT_LANGUAGE, createTranslator, isLang } from '../../lib/i18n'
+import { safeErrorText } from '../../lib/log'
 import { hashPassword } from '../../lib/password'
 import { ipBucket } from '../../lib/ip-bucket'
 import { clientIp, hitRateLimit, type RateLimitRule } from '../../lib/rate-limit'
 import { deleteSessionCookie } from '../../middleware/session'
-import { sendEmail } from '../../queue/messages'
+import { sendEmail, sendEmailWithRetry } from '../../queue/messages'
 import { baseUrl } from '../../views/email'
 import { getUserByEmail, getUserById } from '../users/queries'
 import { renderPasswordChangedEmail, renderResetEmail } from './reset-emails'
@@ -38,7 +39,7 @@ async function inBackground(c: Context<AppEnv>, work: () => Promise<void>): Prom
         level: 'error',
         event: 'reset.background-failed',
         requestId: c.var.requestId,
-        error: String(error),
+        error: safeErrorText(error),
       }),
     ),
   )
@@ -93,7 +94,13 @@ resetPassword.post('/', async (c) => {
       username: user.username,
       link: `${origin}/auth/reset-password/${token}`,
     })
-    await sendEmail(c.env, { to: [user.email], ...rendered, idempotencyKey: `reset:${crypto.randomUUID()}` })
+    // Sensitive: the link is a live credential; a dead letter must not keep it.
+    await sendEmail(c.env, {
+      to: [user.email],
+      ...rendered,
+      idempotencyKey: `reset:${crypto.randomUUID()}`,
+      sensitive: true,
+    })
   })
   return c.render(<ResetSentPage t={t} />, { title: t('reset.sentTitle') })
 })
@@ -133,27 +140,25 @@ resetPassword.post('/:token', async (c) => {
 
   const user = await getUserById(db, row.userId)
   if (user) {
-    try {
+    const origin = baseUrl(c.env, c.req.url)
+    // After the answer, and retried if the queue refuses: the member must hear of a changed
+    // password even through a brief queue outage. The same key each try, so a send that did
+    // go through but reported an error is delivered once.
+    await inBackground(c, async () => {
       const lang = isLang(user.language) ? user.language : DEFAULT_LANGUAGE
       const rendered = await renderPasswordChangedEmail({
         t: createTranslator(lang),
         lang,
         username: user.username,
         at: now,
-        resetLink: `${baseUrl(c.env, c.req.url)}/auth/reset-password`,
+        resetLink: `${origin}/auth/reset-password`,
       })
-      await sendEmail(c.env, { to: [user.email], ...rendered, idempotencyKey: `password-changed:${user.id}:${now}` })
-    } catch (error) {
-      // The password is changed; a notice that could not be queued must not turn that into an error page.
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          event: 'reset.notice-failed',
-          requestId: c.var.requestId,
-          error: String(error),
-        }),
-      )
-    }
+      await sendEmailWithRetry(c.env, {
+        to: [user.email],
+        ...rendered,
+        idempotencyKey: `password-changed:${user.id}:${now}`,
+      })
+    })
   }
   setFlash(c, 'reset.done')
   return c.redirect('/auth/login', 303)

@@ -3,6 +3,9 @@ import type { AppEnv } from '../../env'
 import { getDevOutboxEmail, listDevOutboxEmails } from '../../queue/queries'
 import { DevMailPage } from './views'
 
+/** Host names that only this machine can reach. */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
 /**
  * The policy of one email's HTML, shown in /dev/mail's frame: its inline styles apply (the
  * site's own CSP allows only its stylesheet), nothing else loads or runs, and it is
@@ -18,12 +21,14 @@ export const EMAIL_FRAME_CSP = [
 
 /**
  * Development-only pages. Everything here answers 404 unless `ENVIRONMENT` is
- * "development", so the outbox (which holds reset links) is never served in production.
+ * "development" *and* the request came to a loopback host, so the outbox (which holds
+ * reset links) is not served by a deploy that forgot `--env production` either.
  */
 export const devRoutes = new Hono<AppEnv>()
 
 devRoutes.use(async (c, next) => {
-  if (c.env.ENVIRONMENT !== 'development') return c.notFound()
+  const host = new URL(c.req.url).hostname
+  if (c.env.ENVIRONMENT !== 'development' || !LOOPBACK_HOSTS.has(host)) return c.notFound()
   await next()
 })
 

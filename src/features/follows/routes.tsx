@@ -4,6 +4,7 @@ import type { AppEnv } from '../../env'
 import { setFlash } from '../../lib/flash'
 import { isHtmxFragmentRequest } from '../../lib/htmx'
 import { HttpError } from '../../lib/http-error'
+import { hitRateLimit, type RateLimitRule } from '../../lib/rate-limit'
 import { requireUser } from '../../middleware/session'
 import { getUserById, getUserByUsername } from '../users/queries'
 import { ProfileStats } from '../users/views'
@@ -12,6 +13,9 @@ import { followUser, unfollowUser } from './queries'
 import { FollowButton } from './views'
 
 export const followsRoutes = new Hono<AppEnv>()
+
+/** Follows and unfollows per member: each one writes timeline rows, so toggling is bounded. */
+export const FOLLOW_LIMIT = { limit: 60, windowMs: 10 * 60 * 1000 } satisfies RateLimitRule
 
 const statsOf = (user: User) => ({
   id: user.id,
@@ -25,6 +29,8 @@ for (const action of ['follow', 'unfollow'] as const) {
   followsRoutes.post(`/${action}/:username`, requireUser, async (c) => {
     const { db, t } = c.var
     const viewer = c.var.user!
+    const limit = await hitRateLimit(db, `follow:user:${viewer.id}`, FOLLOW_LIMIT)
+    if (limit.limited) throw new HttpError(429, 'errors.tooMany.text', limit.retryAfterSeconds)
     const target = await getUserByUsername(db, c.req.param('username'))
     if (!target) throw new HttpError(404, 'errors.userNotFound')
     if (target.id === viewer.id) throw new HttpError(400, 'follows.notYourself')
