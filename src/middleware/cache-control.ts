@@ -10,10 +10,10 @@ export const PRIVATE_CACHE_CONTROL = 'private, no-store'
 export const ANONYMOUS_CACHE_CONTROL = 'public, no-cache'
 
 /**
- * The caching rule for every answer, in one place. A member's answer is always
- * `private, no-store`, whatever the route set: it holds their name, their timeline, their
- * follow buttons, and must never be kept by a shared cache or shown from the back/forward
- * cache after logout. So is any answer that sets a cookie (a new session, a flash). Other
+ * The caching rule for every answer, in one place. A member's answer is `private,
+ * no-store` unless its route chose another `private` rule: it holds their name, their
+ * timeline, their follow buttons, and must never be kept by a shared cache or shown from the
+ * back/forward cache after logout. So is any answer that sets a cookie (a new session, a flash). Other
  * answers keep the `Cache-Control` their route chose, or get `ANONYMOUS_CACHE_CONTROL`
  * (`no-store` for unsafe methods). `Vary: Cookie` keeps a cache from handing the anonymous
  * copy of a page to a member or the other way round.
@@ -24,8 +24,12 @@ export const cacheControl = factory.createMiddleware(async (c, next) => {
   if (c.res.status === 101) return
   const member = Boolean(c.var.user || c.var.session)
   const apply = (headers: Headers) => {
+    const own = headers.get('Cache-Control') ?? ''
     if (member || headers.has('Set-Cookie')) {
-      headers.set('Cache-Control', PRIVATE_CACHE_CONTROL)
+      // A route may choose its own private rule (a polled fragment revalidated by ETag
+      // sends `private, no-cache`); anything a shared cache could keep is replaced.
+      const privateRule = /\bprivate\b/i.test(own) && !/\bpublic\b/i.test(own)
+      if (!privateRule) headers.set('Cache-Control', PRIVATE_CACHE_CONTROL)
     } else if (!headers.has('Cache-Control')) {
       const safe = c.req.method === 'GET' || c.req.method === 'HEAD'
       headers.set('Cache-Control', safe ? ANONYMOUS_CACHE_CONTROL : 'no-store')

@@ -65,9 +65,11 @@ export async function checkLoginAttempt(db: Db, input: { login: string; ip: stri
  */
 export async function recordLoginResult(db: Db, attempt: LoginAttempt, ok: boolean): Promise<void> {
   if (!ok) return
-  await clearRateLimit(db, attempt.keys.accountAndIp)
-  await refundRateLimit(db, attempt.keys.ip)
-  await refundRateLimit(db, attempt.keys.account)
+  await Promise.all([
+    clearRateLimit(db, attempt.keys.accountAndIp),
+    refundRateLimit(db, attempt.keys.ip),
+    refundRateLimit(db, attempt.keys.account),
+  ])
 }
 
 export type LoginResult =
