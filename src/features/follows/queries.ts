@@ -25,27 +25,38 @@ export async function listFollowerIds(db: Db, userId: number, limit: number): Pr
   return rows.map((row) => row.id)
 }
 
-/** Counters recomputed from the follows table, so they can never drift. */
-function recountFollows(db: Db, followerId: number, followedId: number) {
-  return [
-    db
-      .update(users)
-      .set({ followerCount: sql`(SELECT count(*) FROM follows WHERE followed_id = ${followedId})` })
-      .where(eq(users.id, followedId)),
-    db
-      .update(users)
-      .set({ followingCount: sql`(SELECT count(*) FROM follows WHERE follower_id = ${followerId})` })
-      .where(eq(users.id, followerId)),
-  ] as const
-}
+/** How many of a member's posts a new follow copies into the follower's timeline. */
+export const FOLLOW_COPY_LIMIT = 500
+
+// D1 runs a batch's statements in order, in one transaction, on one connection, so SQLite's
+// `changes()` in a statement is the number of rows the statement before it changed. Each
+// statement after the edge insert/delete is gated on `changes() = 1` and changes exactly one
+// row itself when it runs, so the gate passes down the chain: when the edge did not change
+// (a second follow, an unfollow of someone not followed), nothing else is written at all.
+const edgeChanged = sql`changes() = 1`
 
 /**
- * Follows someone, atomically: the edge, their existing posts copied into the follower's
- * timeline, and both counters. Following twice changes nothing.
+ * Follows someone, atomically: the edge, both counters (+1), and the newest
+ * `FOLLOW_COPY_LIMIT` of their posts copied into the follower's timeline (older ones are on
+ * their profile). Following someone already followed writes nothing. Says whether the edge
+ * was created.
  */
-export async function followUser(db: Db, followerId: number, followedId: number, now = Date.now()): Promise<void> {
-  await db.batch([
+export async function followUser(
+  db: Db,
+  followerId: number,
+  followedId: number,
+  now = Date.now(),
+): Promise<{ created: boolean }> {
+  const [edge] = await db.batch([
     db.insert(follows).values({ followerId, followedId, createdAt: now }).onConflictDoNothing(),
+    db
+      .update(users)
+      .set({ followerCount: sql`${users.followerCount} + 1` })
+      .where(and(eq(users.id, followedId), edgeChanged)),
+    db
+      .update(users)
+      .set({ followingCount: sql`${users.followingCount} + 1` })
+      .where(and(eq(users.id, followerId), edgeChanged)),
     db
       .insert(timelineEntries)
       .select(
@@ -57,20 +68,34 @@ export async function followUser(db: Db, followerId: number, followedId: number,
             createdAt: posts.createdAt,
           })
           .from(posts)
-          .where(eq(posts.userId, followedId)),
+          .where(and(eq(posts.userId, followedId), edgeChanged))
+          .orderBy(desc(posts.createdAt), desc(posts.id))
+          .limit(FOLLOW_COPY_LIMIT),
       )
       .onConflictDoNothing(),
-    ...recountFollows(db, followerId, followedId),
   ])
+  return { created: edge.meta.changes === 1 }
 }
 
-/** Unfollows, atomically: the edge, their posts out of the timeline, both counters. */
-export async function unfollowUser(db: Db, followerId: number, followedId: number): Promise<void> {
-  await db.batch([
+/**
+ * Unfollows, atomically: the edge, both counters (−1, only when there was an edge), and their
+ * posts out of the follower's timeline. Says whether an edge was removed.
+ */
+export async function unfollowUser(db: Db, followerId: number, followedId: number): Promise<{ removed: boolean }> {
+  const [edge] = await db.batch([
     db.delete(follows).where(and(eq(follows.followerId, followerId), eq(follows.followedId, followedId))),
+    db
+      .update(users)
+      .set({ followerCount: sql`max(${users.followerCount} - 1, 0)` })
+      .where(and(eq(users.id, followedId), edgeChanged)),
+    db
+      .update(users)
+      .set({ followingCount: sql`max(${users.followingCount} - 1, 0)` })
+      .where(and(eq(users.id, followerId), edgeChanged)),
+    // Not gated: removing entries that are not there writes nothing.
     db
       .delete(timelineEntries)
       .where(and(eq(timelineEntries.ownerId, followerId), eq(timelineEntries.authorId, followedId))),
-    ...recountFollows(db, followerId, followedId),
   ])
+  return { removed: edge.meta.changes === 1 }
 }
