@@ -127,7 +127,7 @@ export const rateLimits = sqliteTable(
 
 /**
  * Password-reset tokens. Only SHA-256(token) is stored: a leaked database holds no usable
- * link. A token is single use (`used_at`) and dies at `expires_at` (one hour).
+ * link. A token is single use (`used_at`, `claim_nonce`) and dies at `expires_at` (one hour).
  */
 export const passwordResetTokens = sqliteTable(
   'password_reset_tokens',
@@ -139,6 +139,10 @@ export const passwordResetTokens = sqliteTable(
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
     usedAt: integer('used_at'),
+    // A random value written by the claim that used the token. The writes that follow a claim
+    // (new password, sessions out) check for *their* nonce: two claims in the same millisecond
+    // would both match `used_at = now`, but only one of them wrote its nonce.
+    claimNonce: text('claim_nonce'),
   },
   (t) => [
     index('password_reset_tokens_user_idx').on(t.userId),

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { Client, loggedIn, uniqueName } from '../helpers'
-import { createUser } from '../../src/features/users/queries'
+import { Client, loggedIn, makeUser, uniqueName } from '../helpers'
+import { completePasswordReset, createResetToken } from '../../src/features/auth/reset-queries'
+import { createUser, getUserById } from '../../src/features/users/queries'
+import { verifyPassword } from '../../src/lib/password'
 import { db } from '../helpers'
 import { uniqueViolation } from '../../src/db/errors'
 
@@ -72,5 +74,37 @@ describe('uniqueViolation', () => {
     )
     expect(uniqueViolation(wrapped('D1_ERROR: NOT NULL constraint failed: users.email'))).toBeNull()
     expect(uniqueViolation(new Error('no such table: users'))).toBeNull()
+  })
+})
+
+describe('password reset token: single use under concurrent claims', () => {
+  it("two claims in the same millisecond: one wins, and the password is the winner's", async () => {
+    const user = await makeUser()
+    const token = await createResetToken(db, user.id)
+    const now = Date.now()
+    const results = await Promise.all([
+      completePasswordReset(db, { token, userId: user.id, passwordHash: 'hash-of-first' }, now),
+      completePasswordReset(db, { token, userId: user.id, passwordHash: 'hash-of-second' }, now),
+    ])
+    expect(results.filter(Boolean)).toHaveLength(1)
+    const winner = results[0] ? 'hash-of-first' : 'hash-of-second'
+    expect((await getUserById(db, user.id))!.passwordHash).toBe(winner)
+  })
+
+  it('two concurrent form posts of one link: one 303, the other the 410 page', async () => {
+    const user = await makeUser()
+    const token = await createResetToken(db, user.id)
+    const passwords = ['first new passphrase', 'second new passphrase']
+    const responses = await Promise.all(
+      passwords.map((password) =>
+        new Client().post(`/auth/reset-password/${token}`, { password, password2: password }),
+      ),
+    )
+    expect(responses.map((r) => r.status).sort()).toEqual([303, 410])
+    const loser = responses.find((r) => r.status === 410)!
+    expect(await loser.text()).toContain('This link cannot be used')
+    const winner = passwords[responses.findIndex((r) => r.status === 303)]!
+    const hash = (await getUserById(db, user.id))!.passwordHash
+    expect((await verifyPassword(hash, winner)).ok).toBe(true)
   })
 })

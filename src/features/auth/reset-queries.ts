@@ -52,10 +52,12 @@ export async function getUsableResetToken(db: Db, token: string, now = Date.now(
 
 /**
  * Sets the new password with the token, in one atomic batch:
- * 1. claim the token (only if still unused and unexpired — a concurrent second use loses);
+ * 1. claim the token (only if still unused and unexpired — a concurrent second use loses),
+ *    writing a random nonce of this claim;
  * 2. set the password hash, 3. delete every session of the user (old cookies stop working),
  * 4. retire the user's other outstanding reset links —
- * steps 2–4 only if step 1 claimed the token in this very batch.
+ * steps 2–4 only if the token carries this claim's nonce. (Checking `used_at = now` instead
+ * let two claims in the same millisecond both pass: the loser's password could win.)
  * Returns false when the token could not be claimed.
  */
 export async function completePasswordReset(
@@ -64,11 +66,12 @@ export async function completePasswordReset(
   now = Date.now(),
 ): Promise<boolean> {
   const tokenHash = hashResetToken(input.token)
-  const claimed = sql`exists (select 1 from password_reset_tokens where token_hash = ${tokenHash} and used_at = ${now})`
+  const nonce = crypto.randomUUID()
+  const claimed = sql`exists (select 1 from password_reset_tokens where token_hash = ${tokenHash} and claim_nonce = ${nonce})`
   const [claim] = await db.batch([
     db
       .update(passwordResetTokens)
-      .set({ usedAt: now })
+      .set({ usedAt: now, claimNonce: nonce })
       .where(
         and(
           eq(passwordResetTokens.tokenHash, tokenHash),
