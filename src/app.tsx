@@ -22,6 +22,7 @@ import { createTranslator, DEFAULT_LANGUAGE } from './lib/i18n'
 import { logError } from './lib/log'
 import { cacheControl } from './middleware/cache-control'
 import { detectLanguage } from './middleware/language'
+import { allowedMethods } from './middleware/method-not-allowed'
 import { requestId } from './middleware/request-id'
 import { loadSession } from './middleware/session'
 import { sessionGuard } from './middleware/session-guard'
@@ -104,7 +105,16 @@ export function createApp() {
   app.route('/', liveRoutes)
   app.route('/', dataRoutes)
 
-  app.notFound((c) => renderError(c, 404))
+  // A path that exists with another method is 405 with `Allow` (RFC 9110), not 404.
+  app.notFound((c) => {
+    const allowed = allowedMethods(app, c.req.path)
+    if (allowed.length === 0) return renderError(c, 404)
+    c.header('Allow', allowed.join(', '))
+    if (c.req.path.startsWith('/api/')) {
+      return c.json({ error: 'method_not_allowed', message: tOf(c)('errors.methodNotAllowed.text') }, 405)
+    }
+    return renderError(c, 405)
+  })
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) {

@@ -1,12 +1,13 @@
 import type { Translate } from '../lib/i18n'
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500
 
 const TITLES = {
   400: 'errors.badRequest.title',
   401: 'errors.unauthorized.title',
   403: 'errors.forbidden.title',
   404: 'errors.notFound.title',
+  405: 'errors.methodNotAllowed.title',
   409: 'errors.conflict.title',
   413: 'errors.tooLarge.title',
   415: 'errors.badRequest.title',
@@ -20,6 +21,7 @@ const TEXTS = {
   401: 'errors.unauthorized.text',
   403: 'errors.forbidden.text',
   404: 'errors.notFound.text',
+  405: 'errors.methodNotAllowed.text',
   409: 'errors.otherAccount',
   413: 'errors.tooLarge.text',
   415: 'errors.badRequest.text',

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { createApp } from '../../src/app'
+import { allowedMethods } from '../../src/middleware/method-not-allowed'
+import { Client, loggedIn, makeUser } from '../helpers'
+
+describe('wrong method on an existing path', () => {
+  it('answers 405 with Allow, in the site layout, instead of 404', async () => {
+    const other = await makeUser()
+    const { client } = await loggedIn()
+    const cases: Array<[string, string, string]> = [
+      ['PUT', '/', 'GET, HEAD, POST'],
+      ['DELETE', '/settings/profile', 'GET, HEAD, POST'],
+      ['GET', `/follow/${other.username}`, 'POST'],
+      ['PATCH', '/auth/reset-password/abcdefabcdefabcdefabcdefabcdefab', 'GET, HEAD, POST'],
+      ['PUT', '/explore', 'GET, HEAD'],
+    ]
+    for (const [method, path, allow] of cases) {
+      const response = await client.fetch(path, { method })
+      expect(response.status, `${method} ${path}`).toBe(405)
+      expect(response.headers.get('allow'), `${method} ${path}`).toBe(allow)
+      const html = await response.text()
+      expect(html).toContain('Method not allowed')
+      expect(html).toContain('<nav')
+    }
+  })
+
+  it('gives htmx a one-line fragment, and keeps 404 for paths that do not exist', async () => {
+    const other = await makeUser()
+    const response = await new Client().get(`/unfollow/${other.username}`, { htmx: true })
+    expect(response.status).toBe(405)
+    expect(response.headers.get('allow')).toBe('POST')
+    expect(await response.text()).not.toContain('<html')
+    const missing = await new Client().fetch('/no/such/page', { method: 'DELETE' })
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('allow')).toBeNull()
+    expect((await new Client().get('/no/such/page')).status).toBe(404)
+  })
+
+  it('derives the methods from the registered routes, ignoring middleware', () => {
+    const app = createApp()
+    expect(allowedMethods(app, '/auth/login')).toEqual(['GET', 'HEAD', 'POST'])
+    expect(allowedMethods(app, '/auth/logout')).toEqual(['GET', 'HEAD', 'POST'])
+    expect(allowedMethods(app, '/nothing-here')).toEqual([])
+  })
+})
