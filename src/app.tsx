@@ -107,8 +107,10 @@ export function createApp() {
 
   // A path that exists with another method is 405 with `Allow` (RFC 9110), not 404.
   app.notFound((c) => {
+    // A handler of this very method may also answer "not found" (an unknown id, a page
+    // switched off): that stays 404.
     const allowed = allowedMethods(app, c.req.path)
-    if (allowed.length === 0) return renderError(c, 404)
+    if (allowed.length === 0 || allowed.includes(c.req.method)) return renderError(c, 404)
     c.header('Allow', allowed.join(', '))
     if (c.req.path.startsWith('/api/')) {
       return c.json({ error: 'method_not_allowed', message: tOf(c)('errors.methodNotAllowed.text') }, 405)

@@ -34,6 +34,10 @@ describe('wrong method on an existing path', () => {
     expect(missing.status).toBe(404)
     expect(missing.headers.get('allow')).toBeNull()
     expect((await new Client().get('/no/such/page')).status).toBe(404)
+    // A route of the right method that answers "not found" itself stays 404.
+    const unknownUser = await new Client().get('/user/nobody_at_all_here')
+    expect(unknownUser.status).toBe(404)
+    expect(unknownUser.headers.get('allow')).toBeNull()
   })
 
   it('derives the methods from the registered routes, ignoring middleware', () => {

@@ -122,7 +122,9 @@ describe('POST /settings/export', () => {
 
   it('never starts from a GET, and refuses cross-site posts', async () => {
     const { user, client } = await loggedIn()
-    expect((await client.get('/settings/export')).status).toBe(404)
+    const get = await client.get('/settings/export')
+    expect(get.status).toBe(405)
+    expect(get.headers.get('allow')).toBe('POST')
     expect((await client.post('/settings/export', {}, { origin: 'https://evil.example' })).status).toBe(403)
     const count = await env.DB.prepare('SELECT count(*) AS n FROM jobs WHERE user_id = ?').bind(user.id).first('n')
     expect(count).toBe(0)
