@@ -51,6 +51,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ['public/js/feedback.js', 'public/js/composer.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', DOMParser: 'readonly', Intl: 'readonly', Symbol: 'readonly' },
+    },
+  },
+  {
     files: ['public/js/live.js'],
     languageOptions: {
       sourceType: 'script',

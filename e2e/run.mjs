@@ -7,6 +7,7 @@
 //
 //   npm run e2e                      all tests
 //   E2E_PORT=8790 npm run e2e        another port (default: the first free one from 8788)
+//   npm run e2e -- feedback everyday only the test files whose names contain these words
 import { spawn, spawnSync } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url'
 import { nuCheck } from './nu-check.mjs'
 import { buildE2eSeedSql } from './seed.mjs'
 
+const onlyFiles = process.argv.slice(2)
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const wranglerBin = join(root, 'node_modules/wrangler/bin/wrangler.js')
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -154,6 +156,7 @@ async function main() {
     const testDir = join(root, 'e2e/tests')
     const files = readdirSync(testDir)
       .filter((name) => name.endsWith('.test.mjs'))
+      .filter((name) => onlyFiles.length === 0 || onlyFiles.some((word) => name.includes(word)))
       .sort()
       .map((name) => join(testDir, name))
     tests = spawn(

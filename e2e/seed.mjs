@@ -8,6 +8,7 @@ export const SEEDED_PASSWORD = 'e2e-seeded-pass'
 export const ALICE = 'alice'
 export const BOB = 'bob'
 export const ALICE_POSTS = 30
+export const SPANISH_POST = 'Bob: hoy leí un libro muy bueno sobre jardines.'
 export const FRESH_POST = 'Alice: a fresh post from five minutes ago.'
 
 const quote = (value) => `'${String(value).replaceAll("'", "''")}'`
@@ -36,6 +37,8 @@ export function buildE2eSeedSql(now = Date.now()) {
   }
   lines.push(
     `INSERT INTO posts (user_id, body, language, created_at) VALUES (2, 'Bob here, mostly reading.', 'en', ${now - 3 * 24 * hour});`,
+    // A Spanish post low on the first page of explore, so English readers get a Translate button there.
+    `INSERT INTO posts (user_id, body, language, created_at) VALUES (2, ${quote(SPANISH_POST)}, 'es', ${now - 6 * 24 * hour});`,
     // Fan out and count, as the app does on write (see scripts/seed.mjs).
     ...DERIVED_ROWS_SQL.map((statement) => `${statement};`),
   )

@@ -107,3 +107,38 @@ test('double submits: clicking Post three times quickly makes one post', async (
   assert.equal((await timelinePosts(page)).filter((p) => p.body === body).length, 1)
   await context.close()
 })
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`two tabs, two accounts (JavaScript ${javaScriptEnabled ? 'on' : 'off'}): the stale tab's post is refused`, async () => {
+    const context = await newContext(browser, { javaScriptEnabled })
+    const tabA = await context.newPage()
+    await register(tabA, uniqueName('tabA'))
+    // Another tab of the same browser logs out and signs up as someone else.
+    const tabB = await context.newPage()
+    await tabB.goto('/')
+    await Promise.all([
+      tabB.waitForURL(/\/auth\/login/),
+      tabB.locator('header form[action="/auth/logout"] button').click(),
+    ])
+    await register(tabB, uniqueName('tabB'))
+
+    await tabA.fill('#field-body', 'written in the stale tab')
+    if (javaScriptEnabled) {
+      await tabA.locator('#post-form button[type=submit]').click()
+      const error = tabA.locator('#post-form + .action-error')
+      await error.waitFor()
+      assert.match(await error.textContent(), /signed in as someone else in another tab/)
+      assert.equal(await tabA.inputValue('#field-body'), 'written in the stale tab')
+    } else {
+      const [response] = await Promise.all([
+        tabA.waitForNavigation(),
+        tabA.locator('#post-form button[type=submit]').click(),
+      ])
+      assert.equal(response.status(), 409)
+      assert.match(await tabA.locator('main').textContent(), /signed in as someone else in another tab/)
+    }
+    await tabB.reload()
+    assert.equal((await timelinePosts(tabB)).length, 0, 'nothing was saved for the new account')
+    await context.close()
+  })
+}

@@ -39,24 +39,21 @@ function MetaTags(props: { title: string; meta: PageMeta; origin: string; siteNa
 }
 
 /**
- * htmx 2 settings: swap 422 (form errors) and 429/4xx fragments so messages show up in
- * place; no inline indicator styles (the CSP forbids inline styles); no eval.
+ * htmx 2 settings: swap 422 (the form again, with its messages). Every other 4xx/5xx is an
+ * error that swaps nothing: `public/js/feedback.js` shows its one-line message next to the
+ * control that sent it (so a Translate 429 deep in a timeline appears there, not at the top
+ * of the page), as it does for network errors and timeouts (`timeout`, in ms). No inline
+ * indicator styles (the CSP forbids inline styles); no eval.
  */
 const HTMX_CONFIG = JSON.stringify({
   includeIndicatorStyles: false,
   allowEval: false,
   allowScriptTags: false,
+  timeout: 15000,
   responseHandling: [
     { code: '204', swap: false },
     { code: '[23]..', swap: true },
     { code: '422', swap: true, error: false },
-    {
-      code: '(400|403|404|429)',
-      swap: true,
-      error: false,
-      target: '#messages-top',
-      swapOverride: 'innerHTML',
-    },
     { code: '[45]..', swap: false, error: true },
   ],
 })
@@ -80,6 +77,8 @@ export function Layout(props: { title: string; meta?: PageMeta | undefined; chil
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <script src="/js/htmx.min.js" defer></script>
         <script src="/js/app.js" defer></script>
+        <script src="/js/feedback.js" defer></script>
+        <script src="/js/composer.js" defer></script>
         {user ? (
           <>
             <script src="/js/htmx-ext-ws.js" defer></script>
@@ -87,7 +86,14 @@ export function Layout(props: { title: string; meta?: PageMeta | undefined; chil
           </>
         ) : null}
       </head>
-      <body data-hx-headers={user ? JSON.stringify({ [AS_USER_HEADER]: String(user.id) }) : undefined}>
+      <body
+        data-hx-headers={user ? JSON.stringify({ [AS_USER_HEADER]: String(user.id) }) : undefined}
+        data-msg-dismiss={t('feedback.dismiss')}
+        data-msg-network={t('feedback.network')}
+        data-msg-timeout={t('feedback.timeout')}
+        data-msg-failed={t('feedback.failed')}
+        data-msg-refused={t('feedback.refused')}
+      >
         <a class="skip-link" href="#main">
           {t('nav.skip')}
         </a>

@@ -35,7 +35,18 @@ export function PostForm(props: { t: Translate; value?: string; error?: string }
         required
         hint={t('posts.formHint', { max: POST_MAX })}
       >
-        <p class="char-counter" id="post-counter" data-max={POST_MAX} hidden></p>
+        <p
+          class="char-counter"
+          id="post-counter"
+          aria-hidden="true"
+          data-max={POST_MAX}
+          data-left-one={t('composer.left.one')}
+          data-left-other={t('composer.left.other')}
+          data-over-one={t('composer.over.one')}
+          data-over-other={t('composer.over.other')}
+          hidden
+        ></p>
+        <p class="sr-only char-status" role="status"></p>
       </Field>
       <button type="submit">{t('posts.submit')}</button>
     </form>
