@@ -14,7 +14,7 @@ describe('two tabs, two accounts', () => {
   it('puts the member id in the forms of a page and on <body> for htmx', async () => {
     const { user, client } = await loggedIn()
     const html = await (await client.get('/')).text()
-    expect(html).toContain(`<body data-hx-headers="{&quot;X-As-User&quot;:&quot;${user.id}&quot;}">`)
+    expect(html).toContain(`<body data-hx-headers="{&quot;X-As-User&quot;:&quot;${user.id}&quot;}"`)
     for (const action of ['action="/"', 'action="/auth/logout"', 'action="/language"']) {
       const form = new RegExp(`<form[^>]*${action}[\\s\\S]*?</form>`).exec(html)?.[0]
       expect(form, action).toContain(`<input type="hidden" name="as_user" value="${user.id}"/>`)
@@ -22,7 +22,7 @@ describe('two tabs, two accounts', () => {
     // Visitors' pages carry nothing.
     const visitor = await (await new Client().get('/explore')).text()
     expect(visitor).not.toContain('as_user')
-    expect(visitor).toContain('<body>')
+    expect(visitor).not.toContain('X-As-User')
   })
 
   it('refuses a form rendered for another account, and saves nothing (no JavaScript)', async () => {
