@@ -33,12 +33,17 @@ export function launchBrowser() {
  * has no network, and the page must look right without them anyway. Every page it loads is
  * kept for the Nu HTML Checker (e2e/html-capture.mjs).
  */
+let contexts = 0
 export async function newContext(browser, options = {}) {
+  contexts += 1
   const context = await browser.newContext({
     baseURL: BASE_URL,
     locale: 'en-US',
     timezoneId: 'UTC',
     viewport: { width: 1280, height: 800 },
+    // Each context is its own client, as separate people would be: without this every
+    // test shares 127.0.0.1 and the per-IP sign-up limit (10 an hour) stops the suite.
+    extraHTTPHeaders: { 'CF-Connecting-IP': `198.51.100.${contexts % 250}`, ...options.extraHTTPHeaders },
     ...options,
   })
   context.setDefaultTimeout(15_000)

@@ -61,6 +61,8 @@ const HTMX_CONFIG = JSON.stringify({
 export function Layout(props: { title: string; meta?: PageMeta | undefined; children?: Child }) {
   const c = useRequestContext<AppEnv>()
   const { t, user, lang, flash } = c.var
+  // The path of this page, for marking the current navigation link.
+  const here = c.req.path
   return (
     <html lang={lang}>
       <head>
@@ -100,26 +102,29 @@ export function Layout(props: { title: string; meta?: PageMeta | undefined; chil
         <header class="site-header">
           <nav class="nav" aria-label={t('nav.label')}>
             <a class="brand" href="/">
-              {t('app.name')}
+              <img class="brand-logo" src="/favicon.svg" alt="" width="24" height="24" />
+              <span class="brand-name">{t('app.name')}</span>
             </a>
             <ul>
               {user ? (
                 <>
+                  <NavItem href="/" current={here === '/'} label={t('nav.home')} />
+                  <NavItem href="/explore" current={here === '/explore'} label={t('nav.explore')} />
                   <li>
-                    <a href="/">{t('nav.home')}</a>
-                  </li>
-                  <li>
-                    <a href="/explore">{t('nav.explore')}</a>
-                  </li>
-                  <li>
-                    <a href="/messages" class="nav-messages">
+                    <a
+                      href="/messages"
+                      class="nav-messages"
+                      aria-current={here === '/messages' || here.startsWith('/messages/') ? 'page' : undefined}
+                    >
                       {t('nav.messages')} <UnreadBadge t={t} count={user.unreadMessageCount} />
                     </a>
                   </li>
-                  <li>
-                    <a href={`/user/${user.username}`}>{t('nav.profile')}</a>
-                  </li>
-                  <li>
+                  <NavItem
+                    href={`/user/${user.username}`}
+                    current={here === `/user/${user.username}`}
+                    label={t('nav.profile')}
+                  />
+                  <li class="nav-logout">
                     <form method="post" action="/auth/logout" class="inline-form">
                       <SessionGuardField />
                       <button type="submit" class="link-button">
@@ -130,17 +135,14 @@ export function Layout(props: { title: string; meta?: PageMeta | undefined; chil
                 </>
               ) : (
                 <>
-                  <li>
-                    <a href="/explore">{t('nav.explore')}</a>
-                  </li>
-                  <li>
-                    <a href="/auth/login">{t('nav.login')}</a>
-                  </li>
-                  <li>
-                    <a href="/auth/register" class="button">
-                      {t('nav.register')}
-                    </a>
-                  </li>
+                  <NavItem href="/explore" current={here === '/explore'} label={t('nav.explore')} />
+                  <NavItem href="/auth/login" current={here === '/auth/login'} label={t('nav.login')} />
+                  <NavItem
+                    href="/auth/register"
+                    current={here === '/auth/register'}
+                    label={t('nav.register')}
+                    class="button"
+                  />
                 </>
               )}
             </ul>
@@ -165,6 +167,20 @@ export function Layout(props: { title: string; meta?: PageMeta | undefined; chil
         </footer>
       </body>
     </html>
+  )
+}
+
+/**
+ * One navigation link; the link of the page being shown is marked `aria-current="page"`
+ * (and styled by it). Other areas add their links to the nav as more `<NavItem>`s or `<li>`s.
+ */
+function NavItem(props: { href: string; current: boolean; label: string; class?: string }) {
+  return (
+    <li>
+      <a href={props.href} class={props.class} aria-current={props.current ? 'page' : undefined}>
+        {props.label}
+      </a>
+    </li>
   )
 }
 

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
 import { createDb, newD1Stats, type D1Stats } from '../../src/db/client'
-import { followUser, isFollowing } from '../../src/features/follows/queries'
+import { followUser, isFollowing, listFollowedAmong, listWhoToFollow } from '../../src/features/follows/queries'
 import { createPost, listExplorePosts, listHomeTimeline, listUserPosts } from '../../src/features/posts/queries'
 import {
   createUser,
@@ -168,6 +168,8 @@ for (const statistics of ['without statistics', 'after ANALYZE'] as const) {
       'user by email': (d) => getUserByEmail(d, 'reader7@example.com'),
       'user by id': (d) => getUserById(d, 7),
       'is following': (d) => isFollowing(d, VIEWER_ID, 7),
+      'who to follow': (d) => listWhoToFollow(d, VIEWER_ID),
+      'followed among a page': (d) => listFollowedAmong(d, VIEWER_ID, [3, 4, 5, 6, 7]),
       'session lookup': (d) => validateSessionToken(d, sessionToken),
     }
 

@@ -9,7 +9,7 @@ describe('GET /user/:username', () => {
     await createPost(db, user, 'my first post', null)
     const html = await (await new Client().get(`/user/${user.username.toUpperCase()}`)).text()
     expect(html).toContain(`<h1>${user.username}</h1>`)
-    expect(html).toContain(`https://www.gravatar.com/avatar/${gravatarHash(user.email)}?d=identicon&amp;s=128`)
+    expect(html).toContain(`https://www.gravatar.com/avatar/${gravatarHash(user.email)}?d=identicon&amp;s=256`)
     expect(html).toMatch(/Last seen <time datetime="\d{4}-\d\d-\d\dT[^"]+Z"/)
     expect(html).toContain('1 post<')
     expect(html).toContain('0 followers<')
@@ -38,15 +38,19 @@ describe('GET /user/:username', () => {
 })
 
 describe('/settings/profile', () => {
-  it('saves username and about me, then flashes (PRG)', async () => {
+  it('saves username and about me, then returns to the profile with the flash (PRG)', async () => {
     const { client } = await loggedIn()
     const name = uniqueName('Renamed_')
     const response = await client.post('/settings/profile', { username: name, about_me: ' Hello there ' })
     expect(response.status).toBe(303)
-    expect(response.headers.get('location')).toBe('/settings/profile')
+    expect(response.headers.get('location')).toBe(`/user/${name}`)
+    const profile = await (await client.get(`/user/${name}`)).text()
+    expect(profile).toContain('Your changes have been saved.')
+    expect(profile).toContain('Hello there')
     const form = await (await client.get('/settings/profile')).text()
-    expect(form).toContain('Your changes have been saved.')
     expect(form).toContain(`value="${name}"`)
+    // A Cancel link goes back to the profile without saving.
+    expect(form).toContain(`<a href="/user/${name}" class="cancel">Cancel</a>`)
     expect(form).toContain('>Hello there</textarea>')
     expect((await new Client().get(`/user/${name}`)).status).toBe(200)
   })

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, ne, notExists, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { follows, posts, timelineEntries, users } from '../../db/schema'
 
@@ -98,4 +98,49 @@ export async function unfollowUser(db: Db, followerId: number, followedId: numbe
       .where(and(eq(timelineEntries.ownerId, followerId), eq(timelineEntries.authorId, followedId))),
   ])
   return { removed: edge.meta.changes === 1 }
+}
+
+/** How many of the newest posts "Who to follow" looks at for active members. */
+const RECENT_POSTS_FOR_SUGGESTIONS = 50
+
+export type Suggestion = { id: number; username: string; email: string; aboutMe: string }
+
+/**
+ * "Who to follow": up to `limit` members who posted lately (among the newest posts, read
+ * through the `posts_created_idx` range), not the viewer and not already followed. The
+ * cost is bounded: at most RECENT_POSTS_FOR_SUGGESTIONS post rows, their authors, and one
+ * primary-key probe of `follows` each, however big the site is.
+ */
+export async function listWhoToFollow(db: Db, viewerId: number, limit = 5): Promise<Suggestion[]> {
+  const recentAuthors = db
+    .select({ id: posts.userId })
+    .from(posts)
+    .orderBy(desc(posts.createdAt), desc(posts.id))
+    .limit(RECENT_POSTS_FOR_SUGGESTIONS)
+  return db
+    .select({ id: users.id, username: users.username, email: users.email, aboutMe: users.aboutMe })
+    .from(users)
+    .where(
+      and(
+        inArray(users.id, recentAuthors),
+        ne(users.id, viewerId),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(follows)
+            .where(and(eq(follows.followerId, viewerId), eq(follows.followedId, users.id))),
+        ),
+      ),
+    )
+    .limit(limit)
+}
+
+/** Which of `ids` (one page of a list, ≤ 25) the viewer follows. */
+export async function listFollowedAmong(db: Db, viewerId: number, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db
+    .select({ id: follows.followedId })
+    .from(follows)
+    .where(and(eq(follows.followerId, viewerId), inArray(follows.followedId, ids)))
+  return new Set(rows.map((row) => row.id))
 }

@@ -5,6 +5,8 @@ import { setFlash } from '../../lib/flash'
 import { isHtmxFragmentRequest } from '../../lib/htmx'
 import { HttpError } from '../../lib/http-error'
 import { hitRateLimit, type RateLimitRule } from '../../lib/rate-limit'
+import { referringPath } from '../../lib/referring-page'
+import { safeNext } from '../../lib/safe-next'
 import { requireUser } from '../../middleware/session'
 import { getUserById, getUserByUsername } from '../users/queries'
 import { ProfileStats } from '../users/views'
@@ -54,6 +56,9 @@ for (const action of ['follow', 'unfollow'] as const) {
       )
     }
     setFlash(c, action === 'follow' ? 'follows.followed' : 'follows.unfollowed')
-    return c.redirect(profileUrl, 303)
+    // Back to the page the button was on (a followers list, the home page's suggestions),
+    // else to the profile.
+    const from = referringPath(c.req.url, { referer: c.req.header('Referer') })
+    return c.redirect(from ? safeNext(from) : profileUrl, 303)
   })
 }

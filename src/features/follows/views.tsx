@@ -1,4 +1,5 @@
 import type { Translate } from '../../lib/i18n'
+import { Avatar } from '../../views/components'
 import { SessionGuardField } from '../../views/session-guard'
 
 /**
@@ -24,5 +25,38 @@ export function FollowButton(props: { t: Translate; username: string; userId: nu
         {following ? t('follows.unfollow') : t('follows.follow')}
       </button>
     </form>
+  )
+}
+
+/**
+ * "Who to follow": a few active members the viewer does not follow yet, each with a
+ * Follow button. Beside the timeline on wide screens; on the empty home timeline also on
+ * phones (`always`), where it is the way to fill it.
+ */
+export function WhoToFollow(props: {
+  t: Translate
+  people: { id: number; username: string; email: string; aboutMe: string }[]
+  always: boolean
+}) {
+  const { t, people } = props
+  if (people.length === 0) return null
+  return (
+    <aside class={props.always ? 'who-to-follow always' : 'who-to-follow'} aria-labelledby="who-to-follow-title">
+      <h2 id="who-to-follow-title">{t('follows.suggestions')}</h2>
+      <ul>
+        {people.map((person) => (
+          <li class="suggestion">
+            <Avatar email={person.email} size={40} username={person.username} />
+            <div class="suggestion-main">
+              <a class="author" href={`/user/${encodeURIComponent(person.username)}`}>
+                {person.username}
+              </a>
+              {person.aboutMe ? <p class="about muted">{person.aboutMe}</p> : null}
+            </div>
+            <FollowButton t={t} username={person.username} userId={person.id} following={false} />
+          </li>
+        ))}
+      </ul>
+    </aside>
   )
 }

@@ -11,7 +11,7 @@ import { safeNext } from '../../lib/safe-next'
 import { avatarUrl } from '../../lib/gravatar'
 import { requireUser } from '../../middleware/session'
 import { PostPage } from '../../views/components'
-import { listFollowerIds } from '../follows/queries'
+import { listFollowerIds, listWhoToFollow } from '../follows/queries'
 import { LIVE_FANOUT_MAX, notifyLater } from '../live/notify'
 import { createPost, deletePost, getPostById, listExplorePosts, listHomeTimeline } from './queries'
 import { formKeySchema, postSchema } from './schemas'
@@ -22,14 +22,22 @@ export const postsRoutes = new Hono<AppEnv>()
 postsRoutes.get('/', requireUser, async (c) => {
   const { db, t, lang } = c.var
   const user = c.var.user!
-  const page = await listHomeTimeline(db, user.id, { before: cursorFrom(c) })
+  const before = cursorFrom(c)
   c.header('Vary', 'HX-Request')
   if (isHtmxFragmentRequest(c)) {
+    const page = await listHomeTimeline(db, user.id, { before })
     return c.html(<PostPage posts={page.items} next={page.next} baseUrl="/" t={t} lang={lang} viewerId={user.id} />)
   }
-  return c.render(<HomePage t={t} lang={lang} page={page} username={user.username} viewerId={user.id} />, {
-    title: t('home.title'),
-  })
+  const [page, suggestions] = await Promise.all([
+    listHomeTimeline(db, user.id, { before }),
+    listWhoToFollow(db, user.id),
+  ])
+  return c.render(
+    <HomePage t={t} lang={lang} page={page} username={user.username} viewerId={user.id} suggestions={suggestions} />,
+    {
+      title: t('home.title'),
+    },
+  )
 })
 
 postsRoutes.post('/', requireUser, async (c) => {
@@ -45,7 +53,10 @@ postsRoutes.post('/', requireUser, async (c) => {
     const error = t((parsed.ok ? undefined : parsed.errors.body) ?? 'forms.invalid')
     c.status(422)
     if (htmx) return c.html(<PostForm t={t} value={form.body ?? ''} error={error} />)
-    const page = await listHomeTimeline(db, user.id, { before: null })
+    const [page, suggestions] = await Promise.all([
+      listHomeTimeline(db, user.id, { before: null }),
+      listWhoToFollow(db, user.id),
+    ])
     return c.render(
       <HomePage
         t={t}
@@ -53,6 +64,7 @@ postsRoutes.post('/', requireUser, async (c) => {
         page={page}
         username={user.username}
         viewerId={user.id}
+        suggestions={suggestions}
         value={form.body ?? ''}
         error={error}
       />,

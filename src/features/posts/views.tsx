@@ -3,6 +3,8 @@ import type { Lang, Translate } from '../../lib/i18n'
 import { Field, PostItem, PostList, type PostView } from '../../views/components'
 import { NewPostsBar } from '../live/views'
 import { SessionGuardField } from '../../views/session-guard'
+import type { Suggestion } from '../follows/queries'
+import { WhoToFollow } from '../follows/views'
 import { POST_MAX } from './schemas'
 
 /**
@@ -85,26 +87,31 @@ export function HomePage(props: {
   page: Page<PostView>
   username: string
   viewerId: number
+  suggestions: Suggestion[]
   value?: string
   error?: string
 }) {
   const { t, lang, page } = props
+  const empty = page.items.length === 0
   return (
-    <>
-      <h1>{t('home.greeting', { username: props.username })}</h1>
-      <PostForm t={t} value={props.value} error={props.error} />
-      <h2 class="sr-only">{t('home.timeline')}</h2>
-      <NewPostsBar t={t} count={0} />
-      <PostList
-        posts={page.items}
-        next={page.next}
-        baseUrl="/"
-        t={t}
-        lang={lang}
-        empty={t('home.empty')}
-        viewerId={props.viewerId}
-      />
-    </>
+    <div class="home-grid">
+      <div class="home-main">
+        <h1>{t('home.greeting', { username: props.username })}</h1>
+        <PostForm t={t} value={props.value} error={props.error} />
+        <h2 class="sr-only">{t('home.timeline')}</h2>
+        <NewPostsBar t={t} count={0} />
+        <PostList
+          posts={page.items}
+          next={page.next}
+          baseUrl="/"
+          t={t}
+          lang={lang}
+          empty={t('home.empty')}
+          viewerId={props.viewerId}
+        />
+      </div>
+      <WhoToFollow t={t} people={props.suggestions} always={empty} />
+    </div>
   )
 }
 

@@ -8,7 +8,7 @@ import { avatarUrl } from '../../lib/gravatar'
 import { HttpError } from '../../lib/http-error'
 import { requireUser } from '../../middleware/session'
 import { PostPage } from '../../views/components'
-import { isFollowing } from '../follows/queries'
+import { isFollowing, listFollowedAmong } from '../follows/queries'
 import { listUserPosts } from '../posts/queries'
 import { getUserByUsername, listFollowers, listFollowing, updateProfile } from './queries'
 import { profileSchema } from './schemas'
@@ -55,25 +55,38 @@ for (const kind of ['followers', 'following'] as const) {
     const user = await userFromPath(c)
     const before = cursorFrom(c)
     const page = await (kind === 'followers' ? listFollowers : listFollowing)(db, user.id, { before })
+    // A member gets a Follow/Unfollow button beside each person: one query for the page.
+    const viewer = c.var.user
+    const followed = viewer
+      ? await listFollowedAmong(
+          db,
+          viewer.id,
+          page.items.map((item) => item.id),
+        )
+      : new Set<number>()
+    const buttons = { viewerId: viewer?.id, followed }
     c.header('Vary', 'HX-Request')
     if (isHtmxFragmentRequest(c)) {
       const baseUrl = `/user/${encodeURIComponent(user.username)}/${kind}`
-      return c.html(<UserListItems t={t} page={page} baseUrl={baseUrl} />)
+      return c.html(<UserListItems t={t} page={page} baseUrl={baseUrl} {...buttons} />)
     }
     const title =
       kind === 'followers'
         ? t('follows.followersOf', { username: user.username })
         : t('follows.followingOf', { username: user.username })
-    return c.render(<UserListPage t={t} user={user} kind={kind} page={page} />, { title })
+    return c.render(<UserListPage t={t} user={user} kind={kind} page={page} {...buttons} />, { title })
   })
 }
 
 usersRoutes.get('/settings/profile', requireUser, (c) => {
   const { t } = c.var
   const user = c.var.user!
-  return c.render(<EditProfilePage t={t} values={{ username: user.username, about_me: user.aboutMe }} />, {
-    title: t('profile.editTitle'),
-  })
+  return c.render(
+    <EditProfilePage t={t} values={{ username: user.username, about_me: user.aboutMe }} profileName={user.username} />,
+    {
+      title: t('profile.editTitle'),
+    },
+  )
 })
 
 usersRoutes.post('/settings/profile', requireUser, async (c) => {
@@ -83,14 +96,16 @@ usersRoutes.post('/settings/profile', requireUser, async (c) => {
   const values = { username: (form.username ?? '').trim(), about_me: form.about_me ?? '' }
   const again = (errors: Parameters<typeof EditProfilePage>[0]['errors']) => {
     c.status(422)
-    return c.render(<EditProfilePage t={t} values={values} errors={errors} />, { title: t('profile.editTitle') })
+    return c.render(<EditProfilePage t={t} values={values} errors={errors} profileName={user.username} />, {
+      title: t('profile.editTitle'),
+    })
   }
   const parsed = validateForm(profileSchema, form)
   if (!parsed.ok) return again(parsed.errors)
   const result = await updateProfile(db, user.id, { username: parsed.data.username, aboutMe: parsed.data.about_me })
   if (!result.ok) return again({ username: 'auth.usernameTaken' })
   setFlash(c, 'profile.saved')
-  return c.redirect('/settings/profile', 303)
+  return c.redirect(`/user/${encodeURIComponent(parsed.data.username)}`, 303)
 })
 
 // The tutorial's address for the same page.

@@ -41,7 +41,7 @@ export function ProfileHeader(props: {
   const { t, lang, user, viewer } = props
   return (
     <section class="card profile">
-      <Avatar email={user.email} size={128} username={user.username} />
+      <Avatar email={user.email} size={128} username={user.username} eager />
       <div class="profile-main">
         <h1>{user.username}</h1>
         {user.aboutMe ? (
@@ -99,6 +99,8 @@ export function UserListPage(props: {
   user: User
   kind: 'followers' | 'following'
   page: Page<UserListItem>
+  viewerId?: number | undefined
+  followed: Set<number>
 }) {
   const { t, user, kind, page } = props
   const name = encodeURIComponent(user.username)
@@ -114,13 +116,26 @@ export function UserListPage(props: {
       </p>
       <section id="people" class="people">
         {page.items.length === 0 ? <p class="empty">{t('follows.none')}</p> : null}
-        <UserListItems t={t} page={page} baseUrl={`/user/${name}/${kind}`} />
+        <UserListItems
+          t={t}
+          page={page}
+          baseUrl={`/user/${name}/${kind}`}
+          viewerId={props.viewerId}
+          followed={props.followed}
+        />
       </section>
     </>
   )
 }
 
-export function UserListItems(props: { t: Translate; page: Page<UserListItem>; baseUrl: string }) {
+/** One page of people; a member sees a Follow/Unfollow button beside everyone but themself. */
+export function UserListItems(props: {
+  t: Translate
+  page: Page<UserListItem>
+  baseUrl: string
+  viewerId?: number | undefined
+  followed: Set<number>
+}) {
   return (
     <>
       {props.page.items.map((item) => (
@@ -136,6 +151,14 @@ export function UserListItems(props: { t: Translate; page: Page<UserListItem>; b
               </p>
             ) : null}
           </div>
+          {props.viewerId !== undefined && props.viewerId !== item.id ? (
+            <FollowButton
+              t={props.t}
+              username={item.username}
+              userId={item.id}
+              following={props.followed.has(item.id)}
+            />
+          ) : null}
         </article>
       ))}
       <MoreLink next={props.page.next} baseUrl={props.baseUrl} label={props.t('follows.more')} />
@@ -147,6 +170,8 @@ export function EditProfilePage(props: {
   t: Translate
   values: { username: string; about_me: string }
   errors?: FieldErrors
+  /** The member's current name: Cancel goes back to their profile. */
+  profileName: string
 }) {
   const { t, values, errors = {} } = props
   const err = (name: string) => (errors[name] ? t(errors[name]) : undefined)
@@ -175,7 +200,12 @@ export function EditProfilePage(props: {
             error={err('about_me')}
             hint={t('profile.aboutHint', { max: ABOUT_MAX })}
           />
-          <button type="submit">{t('profile.save')}</button>
+          <div class="actions">
+            <button type="submit">{t('profile.save')}</button>
+            <a href={`/user/${encodeURIComponent(props.profileName)}`} class="cancel">
+              {t('forms.cancel')}
+            </a>
+          </div>
         </form>
       </section>
     </>
