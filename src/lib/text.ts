@@ -31,11 +31,7 @@ const BLANK_LINE_RUN = /\n(?:[ \t]*\n){3,}/g
 
 /** Repairs free text: newlines unified, stray controls removed, blank-line runs collapsed, trimmed. */
 export function normalizeText(input: string): string {
-  return input
-    .replace(/\r\n?/g, '\n')
-    .replace(STRIPPED_CONTROLS, '')
-    .replace(BLANK_LINE_RUN, '\n\n\n')
-    .trim()
+  return input.replace(/\r\n?/g, '\n').replace(STRIPPED_CONTROLS, '').replace(BLANK_LINE_RUN, '\n\n\n').trim()
 }
 
 export type TextProblem = 'blank' | 'bidi' | 'tooLong'

@@ -76,19 +76,27 @@ describe('people you can act on', () => {
     expect(response.headers.get('location')).toBe(`/user/${other.username}/followers`)
   })
 
-  it('suggests active members not followed yet on the home page', async () => {
+  it('suggests active members not followed yet: inline on an empty timeline, loaded by htmx beside a full one', async () => {
     const { user, client } = await loggedIn()
     const active = await makeUser()
     const followed = await makeUser()
     await createPost(db, active, 'I post a lot', null)
     await createPost(db, followed, 'me too', null)
+    const asideOf = (html: string) => /<aside class="who-to-follow[^"]*"[\s\S]*?<\/aside>/.exec(html)?.[0] ?? ''
+    // Empty timeline: the block is in the page (works without JavaScript).
+    const empty = asideOf(await (await client.get('/')).text())
+    expect(empty).toContain('Who to follow')
+    expect(empty).toContain(`action="/follow/${active.username}"`)
+    expect(empty).not.toContain(`/user/${user.username}"`)
+
     await followUser(db, user.id, followed.id)
-    const html = await (await client.get('/')).text()
-    const aside = /<aside class="who-to-follow[^"]*"[\s\S]*?<\/aside>/.exec(html)?.[0] ?? ''
-    expect(aside).toContain('Who to follow')
-    expect(aside).toContain(`action="/follow/${active.username}"`)
-    expect(aside).not.toContain(`/user/${followed.username}"`)
-    expect(aside).not.toContain(`/user/${user.username}"`)
+    const full = await (await client.get('/')).text()
+    expect(asideOf(full)).toBe('')
+    expect(full).toContain('data-hx-get="/who-to-follow"')
+    const fragment = await (await client.get('/who-to-follow', { htmx: true })).text()
+    expect(fragment).toContain(`action="/follow/${active.username}"`)
+    expect(fragment).not.toContain(`/user/${followed.username}"`)
+    expect(fragment).not.toContain(`/user/${user.username}"`)
   })
 })
 

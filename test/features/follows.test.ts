@@ -101,7 +101,8 @@ describe('GET /user/:username/followers and /following', () => {
 
     const following = await (await new Client().get(`/user/${fans[0]!.username}/following`)).text()
     expect(following).toContain(`href="/user/${star.username}"`)
-  })
+    // 27 real logins (scrypt each): ~11 s alone, over 30 s when the whole suite shares 2 cores.
+  }, 90_000)
 
   it('answers 404 for an unknown user and 400 for a bad cursor', async () => {
     expect((await new Client().get('/user/nobody_at_all/followers')).status).toBe(404)

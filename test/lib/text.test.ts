@@ -39,7 +39,15 @@ describe('checkText', () => {
   })
 
   it('refuses text that is only whitespace or zero-width characters', () => {
-    for (const text of ['', '   ', '\n\t\n', '\u200b\u200b', '\u200c\u200d\u2060\ufeff', '\u3000 \u00a0', '\u0000\u0001']) {
+    for (const text of [
+      '',
+      '   ',
+      '\n\t\n',
+      '\u200b\u200b',
+      '\u200c\u200d\u2060\ufeff',
+      '\u3000 \u00a0',
+      '\u0000\u0001',
+    ]) {
       expect(checkText(text, limits)).toMatchObject({ ok: false, problem: 'blank' })
     }
   })

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, ne, notExists, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { follows, posts, timelineEntries, users } from '../../db/schema'
 
@@ -101,38 +101,33 @@ export async function unfollowUser(db: Db, followerId: number, followedId: numbe
 }
 
 /** How many of the newest posts "Who to follow" looks at for active members. */
-const RECENT_POSTS_FOR_SUGGESTIONS = 50
+const RECENT_POSTS_FOR_SUGGESTIONS = 30
 
 export type Suggestion = { id: number; username: string; email: string; aboutMe: string }
 
 /**
- * "Who to follow": up to `limit` members who posted lately (among the newest posts, read
- * through the `posts_created_idx` range), not the viewer and not already followed. The
- * cost is bounded: at most RECENT_POSTS_FOR_SUGGESTIONS post rows, their authors, and one
- * primary-key probe of `follows` each, however big the site is.
+ * "Who to follow": up to `limit` members who posted lately, not the viewer and not already
+ * followed. Three small reads whose cost does not grow with the site: the authors of the
+ * newest RECENT_POSTS_FOR_SUGGESTIONS posts (one `posts_created_idx` range), which of
+ * them the viewer follows (`follows` primary key), then up to `limit` members by id.
  */
 export async function listWhoToFollow(db: Db, viewerId: number, limit = 5): Promise<Suggestion[]> {
-  const recentAuthors = db
+  const recent = await db
     .select({ id: posts.userId })
     .from(posts)
     .orderBy(desc(posts.createdAt), desc(posts.id))
     .limit(RECENT_POSTS_FOR_SUGGESTIONS)
-  return db
+  const ids = [...new Set(recent.map((row) => row.id))].filter((id) => id !== viewerId)
+  if (ids.length === 0) return []
+  const followed = await listFollowedAmong(db, viewerId, ids)
+  const candidates = ids.filter((id) => !followed.has(id)).slice(0, limit)
+  if (candidates.length === 0) return []
+  const rows = await db
     .select({ id: users.id, username: users.username, email: users.email, aboutMe: users.aboutMe })
     .from(users)
-    .where(
-      and(
-        inArray(users.id, recentAuthors),
-        ne(users.id, viewerId),
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(follows)
-            .where(and(eq(follows.followerId, viewerId), eq(follows.followedId, users.id))),
-        ),
-      ),
-    )
-    .limit(limit)
+    .where(inArray(users.id, candidates))
+  // Most recently active first, as the posts were read.
+  return candidates.flatMap((id) => rows.filter((row) => row.id === id))
 }
 
 /** Which of `ids` (one page of a list, ≤ 25) the viewer follows. */

@@ -60,3 +60,20 @@ export function WhoToFollow(props: {
     </aside>
   )
 }
+
+/**
+ * Where "Who to follow" goes beside a non-empty timeline: htmx loads it after the page
+ * (GET /who-to-follow), so the home page itself stays within its row budget. Without
+ * JavaScript the block shows only on the empty timeline, where it matters most.
+ */
+export function WhoToFollowSlot() {
+  return (
+    <div
+      class="who-to-follow-slot"
+      data-hx-get="/who-to-follow"
+      data-hx-trigger="load"
+      data-hx-target="this"
+      data-hx-swap="outerHTML"
+    ></div>
+  )
+}

@@ -15,6 +15,7 @@ import { listFollowerIds, listWhoToFollow } from '../follows/queries'
 import { LIVE_FANOUT_MAX, notifyLater } from '../live/notify'
 import { createPost, deletePost, getPostById, listExplorePosts, listHomeTimeline } from './queries'
 import { formKeySchema, postSchema } from './schemas'
+import { WhoToFollow } from '../follows/views'
 import { DeleteConfirmPage, ExplorePage, HomePage, PostCreated, PostForm, PostPageView } from './views'
 
 export const postsRoutes = new Hono<AppEnv>()
@@ -28,10 +29,9 @@ postsRoutes.get('/', requireUser, async (c) => {
     const page = await listHomeTimeline(db, user.id, { before })
     return c.html(<PostPage posts={page.items} next={page.next} baseUrl="/" t={t} lang={lang} viewerId={user.id} />)
   }
-  const [page, suggestions] = await Promise.all([
-    listHomeTimeline(db, user.id, { before }),
-    listWhoToFollow(db, user.id),
-  ])
+  const page = await listHomeTimeline(db, user.id, { before })
+  // Suggestions are read here only for an empty timeline; otherwise htmx loads them.
+  const suggestions = page.items.length === 0 ? await listWhoToFollow(db, user.id) : []
   return c.render(
     <HomePage t={t} lang={lang} page={page} username={user.username} viewerId={user.id} suggestions={suggestions} />,
     {
@@ -53,10 +53,8 @@ postsRoutes.post('/', requireUser, async (c) => {
     const error = t((parsed.ok ? undefined : parsed.errors.body) ?? 'forms.invalid')
     c.status(422)
     if (htmx) return c.html(<PostForm t={t} value={form.body ?? ''} error={error} />)
-    const [page, suggestions] = await Promise.all([
-      listHomeTimeline(db, user.id, { before: null }),
-      listWhoToFollow(db, user.id),
-    ])
+    const page = await listHomeTimeline(db, user.id, { before: null })
+    const suggestions = page.items.length === 0 ? await listWhoToFollow(db, user.id) : []
     return c.render(
       <HomePage
         t={t}
@@ -173,4 +171,12 @@ postsRoutes.post('/post/:id/delete', requireUser, async (c) => {
   }
   setFlash(c, 'posts.deleted')
   return c.redirect(afterDelete(form.next ?? from, postId), 303)
+})
+
+// "Who to follow" beside a non-empty home timeline, loaded by htmx after the page.
+postsRoutes.get('/who-to-follow', requireUser, async (c) => {
+  const suggestions = await listWhoToFollow(c.var.db, c.var.user!.id)
+  c.header('Vary', 'HX-Request')
+  if (!isHtmxFragmentRequest(c)) return c.redirect('/', 303)
+  return c.html(<WhoToFollow t={c.var.t} people={suggestions} always={false} />)
 })

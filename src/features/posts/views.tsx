@@ -4,7 +4,7 @@ import { Field, PostItem, PostList, type PostView } from '../../views/components
 import { NewPostsBar } from '../live/views'
 import { SessionGuardField } from '../../views/session-guard'
 import type { Suggestion } from '../follows/queries'
-import { WhoToFollow } from '../follows/views'
+import { WhoToFollow, WhoToFollowSlot } from '../follows/views'
 import { POST_MAX } from './schemas'
 
 /**
@@ -110,7 +110,7 @@ export function HomePage(props: {
           viewerId={props.viewerId}
         />
       </div>
-      <WhoToFollow t={t} people={props.suggestions} always={empty} />
+      {empty ? <WhoToFollow t={t} people={props.suggestions} always /> : <WhoToFollowSlot />}
     </div>
   )
 }
