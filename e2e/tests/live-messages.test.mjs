@@ -1,6 +1,6 @@
 // Two members in two browser contexts: private messages and the live channel (the member's
 // hub pushes over a WebSocket — no reloads, no polling), then the same numbers without JS.
-/* global document */
+/* global document, Event */
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { PASSWORD, launchBrowser, logIn, markPage, newContext, register, stillSamePage, uniqueName } from '../lib.mjs'
@@ -62,6 +62,30 @@ test('two members: messages and live updates without reloads', async (t) => {
     assert.equal(await stillSamePage(b), true, "B's page was reloaded")
   })
 
+  await t.test('a hidden tab keeps its socket but renders only once visible; nothing polls', async () => {
+    await markPage(b)
+    // Headless Chromium never hides a tab: stand in for the Page Visibility API.
+    await b.evaluate(() => Object.defineProperty(document, 'hidden', { configurable: true, get: () => true }))
+    const requests = []
+    const record = (request) => requests.push(request.url())
+    b.on('request', record)
+
+    await a.fill('#field-body', 'Sent while B looks away.')
+    await a.locator('#message-form button[type=submit]').click()
+    await a.locator('.thread .message.mine', { hasText: 'Sent while B looks away.' }).waitFor()
+    await b.waitForTimeout(1500)
+    assert.equal(await badgeCount(b), '1', 'a hidden tab re-rendered')
+
+    await b.evaluate(() => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false })
+      document.dispatchEvent(new Event('visibilitychange'))
+    })
+    await badgeBecomes(b, 2, 1000)
+    b.off('request', record)
+    assert.deepEqual(requests, [], 'the page made requests while idle (polling?)')
+    assert.equal(await stillSamePage(b), true, "B's page was reloaded")
+  })
+
   await t.test("B opens the thread: it is read, and A's reply appears live", async () => {
     await b.locator('a.nav-messages').click()
     await b.locator('.conversation', { hasText: nameA }).waitFor()
@@ -87,6 +111,8 @@ test('two members: messages and live updates without reloads', async (t) => {
     await b.locator('form.follow-form button', { hasText: 'Unfollow' }).waitFor()
     await b.goto('/')
     await liveOpen(b)
+    // The no-socket fallback link is hidden while the channel is open.
+    assert.equal(await b.locator('.live-fallback a').isVisible(), false)
     await markPage(b)
 
     const body = `News from ${nameA}, pushed live.`
@@ -109,6 +135,8 @@ test('two members: messages and live updates without reloads', async (t) => {
     const noJs = await contextNoJs.newPage()
     await logIn(noJs, nameB, PASSWORD)
     assert.equal(await badgeCount(noJs), '0')
+    // No socket: the home page offers a plain link instead of the live bar.
+    assert.equal(await noJs.locator('.live-fallback a[href="/"]').isVisible(), true)
     await a.goto(`/messages/${nameB}`)
     await a.fill('#field-body', 'Third one.')
     await a.locator('#message-form button[type=submit]').click()

@@ -47,6 +47,9 @@ function MetaTags(props: { title: string; meta: PageMeta; origin: string; siteNa
  */
 const HTMX_CONFIG = JSON.stringify({
   includeIndicatorStyles: false,
+  // Live channel (htmx-ext-ws): reconnect after 0–1 s, 0–2 s, … up to 0–64 s (full jitter),
+  // so a server restart does not bring every tab back at the same instant.
+  wsReconnectDelay: 'full-jitter',
   allowEval: false,
   allowScriptTags: false,
   timeout: 15000,

@@ -82,6 +82,18 @@ describe('GET /live', () => {
     live.ws.close()
   })
 
+  it("removes a deleted message from the recipient's open thread and corrects the badge", async () => {
+    const alice = await loggedIn()
+    const bob = await loggedIn()
+    const { message } = await sendMessage(db, alice.user.id, bob.user.id, 'regret this')
+    const live = await openLive(bob.client)
+    expect((await alice.client.post(`/message/${message.id}/delete`)).status).toBe(303)
+    const html = await live.next((m) => m.includes(`message-${message.id}`))
+    expect(html).toContain(`<li id="message-${message.id}" data-hx-swap-oob="delete">`)
+    expect(html).toContain('data-count="0"')
+    live.ws.close()
+  })
+
   it('updates the badge in other tabs when the thread is read', async () => {
     const alice = await makeUser()
     const bob = await loggedIn()

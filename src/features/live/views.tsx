@@ -9,6 +9,18 @@ import type { LiveEvent } from './events'
  * fills it. Clicking loads the newest page of the timeline in place (public/js/live.js
  * then empties the bar and tells the hub to count from zero again).
  */
+/**
+ * Without a live socket (no JavaScript, a proxy that blocks WebSockets) a plain link does
+ * the bar's job; CSS hides it while `html[data-live="open"]` (set by public/js/live.js).
+ */
+export function LiveFallbackLink(props: { t: Translate; href: string }) {
+  return (
+    <p class="live-fallback">
+      <a href={props.href}>{props.t('live.refresh')}</a>
+    </p>
+  )
+}
+
 export function NewPostsBar(props: { t: Translate; count: number; oob?: boolean }) {
   const { t, count } = props
   return (

@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm'
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { olderThan } from '../../db/keyset'
 import type { Db } from '../../db/client'
 import { conversations, messages, users, type Conversation } from '../../db/schema'
@@ -70,46 +71,51 @@ const conversationCursor = (row: ConversationView): Cursor => ({ createdAt: row.
 /**
  * A member's inbox, newest activity first, keyset-paginated on (last_message_at, id).
  * The member is side "a" of some rows and side "b" of others: each side is one index range
- * limited to a page, and the two are merged, so a page reads at most 2 × (25 + 1) rows.
+ * limited to a page (both in one batch), merged here, and only the page's winners are then
+ * looked up in `users` — at most 2 × 26 conversation rows and 26 user rows, however many
+ * conversations there are and however far one scrolls.
  */
 export async function listConversations(
   db: Db,
   userId: number,
   opts: { before: Cursor | null },
 ): Promise<Page<ConversationView>> {
-  const before = opts.before
-  const older = before
-    ? sql`AND c.last_message_at <= ${before.createdAt}
-          AND (c.last_message_at < ${before.createdAt} OR c.id < ${before.id})`
-    : sql``
-  const side = (mine: 'user_a_id' | 'user_b_id', other: 'user_a_id' | 'user_b_id', unread: 'a_unread' | 'b_unread') =>
-    sql`SELECT * FROM (SELECT c.id, c.${sql.raw(other)} AS other_id, c.${sql.raw(unread)} AS unread,
-          c.last_message_body, c.last_sender_id, c.last_message_at
-        FROM conversations c WHERE c.${sql.raw(mine)} = ${userId} ${older}
-        ORDER BY c.last_message_at DESC, c.id DESC LIMIT ${PAGE_SIZE + 1})`
-  const rows = await db.all<{
-    id: number
-    other_id: number
-    unread: number
-    last_message_body: string | null
-    last_sender_id: number | null
-    last_message_at: number
-    username: string
-    email: string
-  }>(sql`SELECT t.*, u.username, u.email FROM (
-      ${side('user_a_id', 'user_b_id', 'a_unread')}
-      UNION ALL
-      ${side('user_b_id', 'user_a_id', 'b_unread')}
-    ) t JOIN users u ON u.id = t.other_id
-    ORDER BY t.last_message_at DESC, t.id DESC LIMIT ${PAGE_SIZE + 1}`)
-  const views: ConversationView[] = rows.map((row) => ({
-    id: row.id,
-    other: { id: row.other_id, username: row.username, email: row.email },
-    lastMessageBody: row.last_message_body,
-    lastSenderId: row.last_sender_id,
-    lastMessageAt: row.last_message_at,
-    unread: row.unread,
-  }))
+  // Either side of the pair, as plain integer columns.
+  const side = (mine: AnySQLiteColumn, other: AnySQLiteColumn, unread: AnySQLiteColumn) =>
+    db
+      .select({
+        id: conversations.id,
+        otherId: sql<number>`${other}`,
+        unread: sql<number>`${unread}`,
+        lastMessageBody: conversations.lastMessageBody,
+        lastSenderId: conversations.lastSenderId,
+        lastMessageAt: conversations.lastMessageAt,
+      })
+      .from(conversations)
+      .where(and(eq(mine, userId), olderThan(conversations.lastMessageAt, conversations.id, opts.before)))
+      .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
+      .limit(PAGE_SIZE + 1)
+  const [asA, asB] = await db.batch([
+    side(conversations.userAId, conversations.userBId, conversations.aUnread),
+    side(conversations.userBId, conversations.userAId, conversations.bUnread),
+  ])
+  const rows = [...asA, ...asB].sort((x, y) => y.lastMessageAt - x.lastMessageAt || y.id - x.id).slice(0, PAGE_SIZE + 1)
+  // One primary-key lookup per winner, all in one round trip: D1 counts each as one row
+  // read, where `id IN (…)` counts two per id.
+  const lookups = rows.map((row) =>
+    db
+      .select({ id: users.id, username: users.username, email: users.email })
+      .from(users)
+      .where(eq(users.id, row.otherId)),
+  )
+  const [firstLookup, ...moreLookups] = lookups
+  const members = firstLookup ? (await db.batch([firstLookup, ...moreLookups])).flat() : []
+  const byId = new Map(members.map((member) => [member.id, member]))
+  const views: ConversationView[] = []
+  for (const { otherId, ...row } of rows) {
+    const other = byId.get(otherId)
+    if (other) views.push({ ...row, other })
+  }
   return toPage(views, conversationCursor)
 }
 

@@ -1,7 +1,7 @@
 import type { Page } from '../../lib/cursor'
 import type { Lang, Translate } from '../../lib/i18n'
 import { Field, PostItem, PostList, type PostView } from '../../views/components'
-import { NewPostsBar } from '../live/views'
+import { LiveFallbackLink, NewPostsBar } from '../live/views'
 import { SessionGuardField } from '../../views/session-guard'
 import type { Suggestion } from '../follows/queries'
 import { WhoToFollow, WhoToFollowSlot } from '../follows/views'
@@ -100,6 +100,7 @@ export function HomePage(props: {
         <PostForm t={t} value={props.value} error={props.error} />
         <h2 class="sr-only">{t('home.timeline')}</h2>
         <NewPostsBar t={t} count={0} />
+        <LiveFallbackLink t={t} href="/" />
         <PostList
           posts={page.items}
           next={page.next}
