@@ -113,6 +113,22 @@ describe('POST /messages/:username', () => {
     expect(html).toContain('You are sending messages too fast.')
     expect(html).toContain('>one more</textarea>')
     expect(await badge(bob.id)).toBe(20)
+    // Under htmx the reason goes to the message area; the form (and its text) stays.
+    const htmx = await client.post(`/messages/${bob.username}`, { body: 'still me' }, { htmx: true })
+    expect(htmx.status).toBe(429)
+    const fragment = await htmx.text()
+    expect(fragment).toContain('class="flash flash-error"')
+    expect(fragment).not.toContain('<form')
+  })
+
+  it('refuses a message from a page rendered for another member (session changed in another tab)', async () => {
+    const { client } = await loggedIn()
+    const bob = await makeUser()
+    const page = await (await client.get(`/messages/${bob.username}`)).text()
+    expect(page).toMatch(/<form id="message-form"[\s\S]*?name="as_user"/)
+    const response = await client.post(`/messages/${bob.username}`, { body: 'hi', as_user: String(bob.id) })
+    expect(response.status).toBe(409)
+    expect(await badge(bob.id)).toBe(0)
   })
 
   it('keeps counts right when two members write to each other at once', async () => {

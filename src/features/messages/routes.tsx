@@ -94,7 +94,12 @@ messagesRoutes.post('/messages/:username', async (c) => {
 
   const again = async (status: 422 | 429, error: string) => {
     c.status(status)
-    if (htmx) return c.html(<MessageForm t={t} other={other} value={form.body ?? ''} error={error} />)
+    if (htmx) {
+      // htmx swaps a 429 into the page's message area (layout.tsx): say why there, and
+      // leave the form — and the typed text — as it is.
+      if (status === 429) return c.html(<ErrorFragment status={429} t={t} message={error} />)
+      return c.html(<MessageForm t={t} other={other} value={form.body ?? ''} error={error} />)
+    }
     const conversation = await getConversationSide(db, user.id, other.id)
     const page = conversation
       ? await listThreadMessages(db, conversation.id, { before: null })

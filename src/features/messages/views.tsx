@@ -2,6 +2,7 @@ import type { Page } from '../../lib/cursor'
 import type { Lang, Translate } from '../../lib/i18n'
 import { Avatar, Field, MoreLink, PostBody, RelativeTime } from '../../views/components'
 import type { ConversationView, MessageView } from './queries'
+import { SessionGuardField } from '../../views/session-guard'
 import { MESSAGE_MAX } from './schemas'
 
 type Member = { id: number; username: string; email: string }
@@ -118,6 +119,7 @@ export function MessageItem(props: { t: Translate; lang: Lang; message: MessageV
             data-hx-target={`#message-${message.id}`}
             data-hx-swap="outerHTML"
           >
+            <SessionGuardField />
             <button type="submit" class="link-button">
               {t('messages.delete')}
             </button>
@@ -171,6 +173,7 @@ export function MessageForm(props: { t: Translate; other: Member; value?: string
       data-hx-swap="outerHTML"
       data-hx-disabled-elt="find button"
     >
+      <SessionGuardField />
       <Field
         name="body"
         type="textarea"
