@@ -64,6 +64,19 @@ describe('POST /messages/:username', () => {
     expect(await getConversationSide(db, bob.id, (await makeUser()).id)).toBeNull()
   })
 
+  it('normalises like posts: controls stripped, bidi overrides and invisible-only text refused', async () => {
+    const { client } = await loggedIn()
+    const bob = await makeUser()
+    const bidi = await client.post(`/messages/${bob.username}`, { body: 'pay \u202Egnp.exe' })
+    expect(bidi.status).toBe(422)
+    const invisible = await client.post(`/messages/${bob.username}`, { body: '\u200B\u200B \u2060' })
+    expect(invisible.status).toBe(422)
+    expect(await invisible.text()).toContain('Please write a message.')
+    expect((await client.post(`/messages/${bob.username}`, { body: 'ok\u0000 then\u0007' })).status).toBe(303)
+    const page = await (await client.get(`/messages/${bob.username}`)).text()
+    expect(threadBodies(page)).toEqual(['ok then'])
+  })
+
   it('refuses messaging yourself with a clear 422', async () => {
     const { user, client } = await loggedIn()
     const post = await client.post(`/messages/${user.username}`, { body: 'me' })

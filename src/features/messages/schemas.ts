@@ -1,16 +1,15 @@
 import { z } from 'zod'
-import { characterCount } from '../../lib/forms'
 import type { RateLimitRule } from '../../lib/rate-limit'
+import { textFieldSchema } from '../../lib/text'
 
 export const MESSAGE_MAX = 140
 
-/** A private message: 1–140 characters after trimming, like a post. */
+/** A private message: the same normalisation and limits as a post (src/lib/text.ts). */
 export const messageSchema = z.object({
-  body: z
-    .string()
-    .transform((value) => value.trim())
-    .refine((value) => value.length > 0, 'messages.bodyRequired')
-    .refine((value) => characterCount(value) <= MESSAGE_MAX, 'messages.bodyTooLong'),
+  body: textFieldSchema(
+    { maxGraphemes: MESSAGE_MAX },
+    { blank: 'messages.bodyRequired', tooLong: 'messages.bodyTooLong' },
+  ),
 })
 
 /** Per sender: a burst limit and a daily cap, so an account cannot be used to spam. */
