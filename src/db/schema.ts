@@ -340,6 +340,27 @@ export const reservedUsernames = sqliteTable(
 )
 
 export type Job = typeof jobs.$inferSelect
+
+/**
+ * API bearer tokens, in the sessions' design: a token is `<id>.<secret>` and only
+ * SHA-256(secret) is stored. Fixed lifetime (1 hour, or 30 days with `remember`), no
+ * sliding. A trigger (migration 0010) deletes a member's tokens when their password changes.
+ */
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('api_tokens_user_idx').on(t.userId, t.createdAt)],
+)
+
 export type User = typeof users.$inferSelect
 export type Post = typeof posts.$inferSelect
 export type Session = typeof sessions.$inferSelect
@@ -347,3 +368,4 @@ export type PasswordResetToken = typeof passwordResetTokens.$inferSelect
 export type DevOutboxEmail = typeof devOutbox.$inferSelect
 export type Conversation = typeof conversations.$inferSelect
 export type Message = typeof messages.$inferSelect
+export type ApiToken = typeof apiTokens.$inferSelect

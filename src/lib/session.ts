@@ -21,14 +21,16 @@ export const BROWSER_SESSION_MS = DAY
 /** Write at most one expiry update per hour per session (a write per request costs). */
 const REFRESH_INTERVAL = 60 * 60 * 1000
 
-function randomString(): string {
+/** 24 random base32 characters (120 bits): the id or the secret of a session or API token. */
+export function randomString(): string {
   // 15 random bytes = 120 bits of entropy, 24 base32 characters.
   const bytes = new Uint8Array(15)
   crypto.getRandomValues(bytes)
   return encodeBase32LowerCaseNoPadding(bytes)
 }
 
-function hashSecret(secret: string): string {
+/** SHA-256 of a token secret, hex: the only form in which secrets are stored. */
+export function hashSecret(secret: string): string {
   return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)))
 }
 
