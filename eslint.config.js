@@ -8,6 +8,7 @@ export default tseslint.config(
       '.wrangler/',
       'public/js/htmx.min.js',
       'public/js/htmx-ext-ws.js',
+      'public/vendor/',
       'e2e/artifacts/',
       'bench/results/',
       'migrations/meta/',
@@ -37,7 +38,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['public/js/app.js'],
+    files: ['public/js/*.js'],
     languageOptions: {
       sourceType: 'script',
       globals: {

@@ -5,7 +5,7 @@ export default defineConfig(async () => {
   // The same SQL files `wrangler d1 migrations apply` reads, applied to each test file's
   // own (isolated) local D1 by test/setup.ts.
   const migrations = await readD1Migrations('./migrations')
-  return {
+  const workers = {
     plugins: [
       // A function so it can read what test/mail-server.ts (global setup) provides: emails go
       // through the smtp transport to a real SMTP server on loopback.
@@ -30,10 +30,22 @@ export default defineConfig(async () => {
       })),
     ],
     test: {
+      name: 'workers',
       include: ['test/**/*.test.{ts,tsx}'],
+      exclude: ['test/node/**'],
       setupFiles: ['./test/setup.ts'],
       globalSetup: ['./test/mail-server.ts'],
       testTimeout: 30_000,
+    },
+  }
+  return {
+    test: {
+      projects: [
+        workers,
+        // Checks that need Node (code generation is not allowed in workerd): the OpenAPI
+        // document validated as OpenAPI 3.1.
+        { test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node' } },
+      ],
     },
   }
 })

@@ -15,3 +15,11 @@ copyFileSync(join(htmxDir, 'dist/htmx.min.js'), join(root, 'public/js/htmx.min.j
 const wsDir = dirname(require.resolve('htmx-ext-ws/package.json'))
 copyFileSync(join(wsDir, 'dist/ws.min.js'), join(root, 'public/js/htmx-ext-ws.js'))
 console.log('copied htmx.min.js and htmx-ext-ws.js to public/js/')
+
+// Swagger UI for the API reference page (/api/docs), from the pinned swagger-ui-dist.
+const swaggerDir = dirname(require.resolve('swagger-ui-dist/package.json'))
+mkdirSync(join(root, 'public/vendor/swagger-ui'), { recursive: true })
+for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
+  copyFileSync(join(swaggerDir, file), join(root, 'public/vendor/swagger-ui', file))
+}
+console.log('copied swagger-ui-bundle.js and swagger-ui.css to public/vendor/swagger-ui/')

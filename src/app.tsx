@@ -3,7 +3,6 @@ import { bodyLimit } from 'hono/body-limit'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
-import { createDb, d1StatsServerTiming, newD1Stats } from './db/client'
 import type { AppEnv } from './env'
 import { auth } from './features/auth/routes'
 import { dataRoutes } from './features/data/routes'
@@ -15,18 +14,20 @@ import { postsRoutes } from './features/posts/routes'
 import { translateRoutes } from './features/translate/routes'
 import { usersRoutes } from './features/users/routes'
 import { devRoutes } from './features/dev/routes'
+import { apiApp } from './features/api/app'
+import { apiSettingsRoutes } from './features/api/settings-routes'
 import { takeFlash } from './lib/flash'
 import { isHtmx } from './lib/htmx'
 import { HttpError } from './lib/http-error'
 import { createTranslator, DEFAULT_LANGUAGE } from './lib/i18n'
-import { logError } from './lib/log'
 import { cacheControl } from './middleware/cache-control'
 import { detectLanguage } from './middleware/language'
 import { allowedMethods } from './middleware/method-not-allowed'
 import { requestId } from './middleware/request-id'
+import { withDb } from './middleware/db'
 import { loadSession } from './middleware/session'
 import { sessionGuard } from './middleware/session-guard'
-import { alertAdminsOfError } from './queue/alerts'
+import { reportUnexpectedError } from './queue/alerts'
 import { ErrorFragment, ErrorPage, errorTitle, type ErrorStatus } from './views/errors'
 import { renderer } from './views/layout'
 
@@ -55,6 +56,9 @@ export function createApp() {
       overwrite: false,
     }),
   )
+  // The REST API is mounted before the site's middleware: it reads no cookies (so CSRF does
+  // not apply), answers only JSON (its own 404/405/413/415/500) and has its own limits.
+  app.route('/', apiApp)
   // Language first (it only reads a cookie and a header) so that even a CSRF refusal is
   // answered in the reader's language.
   app.use(...detectLanguage)
@@ -77,13 +81,7 @@ export function createApp() {
       },
     }),
   )
-  app.use(async (c, next) => {
-    // BENCH_D1_STATS is set only by `npm run bench`: report D1's rows read per request.
-    const stats = c.env.BENCH_D1_STATS === '1' ? newD1Stats() : undefined
-    c.set('db', createDb(c.env.DB, stats))
-    await next()
-    if (stats) c.header('Server-Timing', d1StatsServerTiming(stats), { append: true })
-  })
+  app.use(withDb)
   app.use(loadSession)
   // After the session: refuse forms from a page rendered for another account (two tabs).
   app.use(sessionGuard)
@@ -104,6 +102,7 @@ export function createApp() {
   app.route('/', messagesRoutes)
   app.route('/', liveRoutes)
   app.route('/', dataRoutes)
+  app.route('/', apiSettingsRoutes)
 
   // A path that exists with another method is 405 with `Allow` (RFC 9110), not 404.
   app.notFound((c) => {
@@ -127,21 +126,8 @@ export function createApp() {
       }
       return renderError(c, status, key ? tOf(c)(key) : undefined)
     }
-    logError(c, error)
-    // One email to ADMINS per distinct error per 10 minutes, queued after the answer
-    // (waitUntil) so the error page is not delayed. Only the path and request id go in.
-    const alert = alertAdminsOfError(c.env, {
-      error,
-      requestId: c.var.requestId,
-      method: c.req.method,
-      path: new URL(c.req.url).pathname,
-      route: c.req.routePath,
-    })
-    try {
-      c.executionCtx.waitUntil(alert)
-    } catch {
-      // No execution context (app.request in a unit test): the alert still runs.
-    }
+    // A log line, and one email to ADMINS per distinct error per 10 minutes.
+    reportUnexpectedError(c, error)
     return renderError(c, 500)
   })
 

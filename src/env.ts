@@ -41,6 +41,12 @@ export type Bindings = {
   ADMINS?: string
   /** Absolute links in emails start here; empty means the request's own origin. */
   BASE_URL?: string
+  /** Burst limits of the REST API (`[[ratelimits]]` in wrangler.toml); absent → skipped. */
+  API_IP_LIMITER?: RateLimit
+  API_TOKEN_LIMITER?: RateLimit
+  /** Hourly API request allowance per token / per anonymous IP (D1 windows); defaults in features/api. */
+  API_HOURLY_LIMIT?: string
+  API_ANON_HOURLY_LIMIT?: string
 }
 
 export type Variables = RequestIdVariables & {

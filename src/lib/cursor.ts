@@ -31,13 +31,13 @@ export function parseCursor(raw: string | undefined | null): { ok: true; cursor:
 export type Page<T> = { items: T[]; next: string | null }
 
 /**
- * Turns `PAGE_SIZE + 1` fetched rows into a page: the extra row only tells whether an
+ * Turns `size + 1` fetched rows (PAGE_SIZE unless an API client chose a limit) into a page: the extra row only tells whether an
  * older page exists.
  */
-export function toPage<T>(rows: T[], keyOf: (row: T) => Cursor): Page<T> {
-  const items = rows.slice(0, PAGE_SIZE)
+export function toPage<T>(rows: T[], keyOf: (row: T) => Cursor, size = PAGE_SIZE): Page<T> {
+  const items = rows.slice(0, size)
   const last = items[items.length - 1]
-  const next = rows.length > PAGE_SIZE && last ? encodeCursor(keyOf(last)) : null
+  const next = rows.length > size && last ? encodeCursor(keyOf(last)) : null
   return { items, next }
 }
 

@@ -36,6 +36,21 @@ export async function hitRateLimit(
   rule: RateLimitRule,
   now = Date.now(),
 ): Promise<RateLimitState> {
+  const window = await countRateLimitEvent(db, key, rule, now)
+  if (window.count <= rule.limit) return { limited: false, retryAfterSeconds: 0 }
+  return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil((window.resetAt - now) / 1000)) }
+}
+
+/**
+ * Counts one event and returns the window as it now stands (for `RateLimit-*` headers):
+ * events counted so far, including this one, and when the window ends (epoch ms).
+ */
+export async function countRateLimitEvent(
+  db: Db,
+  key: string,
+  rule: RateLimitRule,
+  now = Date.now(),
+): Promise<{ count: number; resetAt: number }> {
   const resetAt = now + rule.windowMs
   const row = await db.get<{ count: number; reset_at: number }>(sql`
     INSERT INTO rate_limits (key, count, reset_at) VALUES (${key}, 1, ${resetAt})
@@ -43,8 +58,7 @@ export async function hitRateLimit(
       count = CASE WHEN reset_at <= ${now} THEN 1 ELSE count + 1 END,
       reset_at = CASE WHEN reset_at <= ${now} THEN ${resetAt} ELSE reset_at END
     RETURNING count, reset_at`)
-  if (!row || row.count <= rule.limit) return { limited: false, retryAfterSeconds: 0 }
-  return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil((row.reset_at - now) / 1000)) }
+  return row ? { count: row.count, resetAt: row.reset_at } : { count: 1, resetAt }
 }
 
 /** The client's address as Cloudflare reports it. Count limits against `ipBucket()` of it. */

@@ -1,9 +1,10 @@
+import type { Context } from 'hono'
 import { sha256 } from '@oslojs/crypto/sha2'
 import { encodeHexLowerCase } from '@oslojs/encoding'
 import { createDb } from '../db/client'
 import type { Bindings } from '../env'
 import { createTranslator, DEFAULT_LANGUAGE } from '../lib/i18n'
-import { safeError, safeErrorText } from '../lib/log'
+import { logError, safeError, safeErrorText } from '../lib/log'
 import { EmailLayout, renderEmailHtml, textBody } from '../views/email'
 import { adminAddresses, sendEmail, type EmailMessage } from './messages'
 import { claimAlert, countDeadLettersSince, releaseAlert } from './queries'
@@ -184,4 +185,26 @@ export async function alertAdminsOfDeadLetters(env: Bindings, parked: ParkedEmai
       category: 'alert',
     })
   })
+}
+
+/**
+ * What every unexpected error gets, for pages and the API alike: one structured log line,
+ * and an alert to the admins queued after the answer (waitUntil) so it is not delayed.
+ * Only the method, path, route and request id go in — no query, headers or body.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any app's context (pages or API)
+export function reportUnexpectedError(c: Context<any>, error: unknown): void {
+  logError(c, error)
+  const alert = alertAdminsOfError(c.env as Bindings, {
+    error,
+    requestId: c.get('requestId') as string | undefined,
+    method: c.req.method,
+    path: new URL(c.req.url).pathname,
+    route: c.req.routePath,
+  })
+  try {
+    c.executionCtx.waitUntil(alert)
+  } catch {
+    // No execution context (app.request in a unit test): the alert still runs.
+  }
 }

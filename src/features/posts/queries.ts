@@ -16,27 +16,34 @@ const postColumns = {
 const cursorOf = (post: PostView): Cursor => ({ createdAt: post.createdAt, id: post.id })
 
 /** Every member's posts, newest first. */
-export async function listExplorePosts(db: Db, opts: { before: Cursor | null }): Promise<Page<PostView>> {
+export async function listExplorePosts(
+  db: Db,
+  opts: { before: Cursor | null; limit?: number },
+): Promise<Page<PostView>> {
   const rows = await db
     .select(postColumns)
     .from(posts)
     .innerJoin(users, eq(users.id, posts.userId))
     .where(olderThan(posts.createdAt, posts.id, opts.before))
     .orderBy(desc(posts.createdAt), desc(posts.id))
-    .limit(PAGE_SIZE + 1)
-  return toPage(rows, cursorOf)
+    .limit((opts.limit ?? PAGE_SIZE) + 1)
+  return toPage(rows, cursorOf, opts.limit)
 }
 
 /** One member's posts, newest first. */
-export async function listUserPosts(db: Db, userId: number, opts: { before: Cursor | null }): Promise<Page<PostView>> {
+export async function listUserPosts(
+  db: Db,
+  userId: number,
+  opts: { before: Cursor | null; limit?: number },
+): Promise<Page<PostView>> {
   const rows = await db
     .select(postColumns)
     .from(posts)
     .innerJoin(users, eq(users.id, posts.userId))
     .where(and(eq(posts.userId, userId), olderThan(posts.createdAt, posts.id, opts.before)))
     .orderBy(desc(posts.createdAt), desc(posts.id))
-    .limit(PAGE_SIZE + 1)
-  return toPage(rows, cursorOf)
+    .limit((opts.limit ?? PAGE_SIZE) + 1)
+  return toPage(rows, cursorOf, opts.limit)
 }
 
 /**
@@ -47,7 +54,7 @@ export async function listUserPosts(db: Db, userId: number, opts: { before: Curs
 export async function listHomeTimeline(
   db: Db,
   userId: number,
-  opts: { before: Cursor | null },
+  opts: { before: Cursor | null; limit?: number },
 ): Promise<Page<PostView>> {
   const rows = await db
     .select(postColumns)
@@ -61,8 +68,8 @@ export async function listHomeTimeline(
       ),
     )
     .orderBy(desc(timelineEntries.createdAt), desc(timelineEntries.postId))
-    .limit(PAGE_SIZE + 1)
-  return toPage(rows, cursorOf)
+    .limit((opts.limit ?? PAGE_SIZE) + 1)
+  return toPage(rows, cursorOf, opts.limit)
 }
 
 function postWithKey(authorId: number, formKey: string) {

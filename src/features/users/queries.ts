@@ -95,13 +95,17 @@ export type UpdateProfileResult = { ok: true } | { ok: false; taken: 'username' 
 export async function updateProfile(
   db: Db,
   userId: number,
-  input: { username: string; aboutMe: string },
+  input: { username: string; aboutMe: string; language?: string | null },
 ): Promise<UpdateProfileResult> {
   const existing = await getUserByUsername(db, input.username)
   if (existing && existing.id !== userId) return { ok: false, taken: 'username' }
   if (!existing && (await isUsernameReserved(db, input.username))) return { ok: false, taken: 'username' }
   try {
-    await db.update(users).set({ username: input.username, aboutMe: input.aboutMe }).where(eq(users.id, userId))
+    const language = input.language === undefined ? {} : { language: input.language }
+    await db
+      .update(users)
+      .set({ username: input.username, aboutMe: input.aboutMe, ...language })
+      .where(eq(users.id, userId))
     return { ok: true }
   } catch (error) {
     if (takenField(error) === 'username') return { ok: false, taken: 'username' }
@@ -115,7 +119,7 @@ export type UserListItem = { id: number; username: string; email: string; aboutM
 export async function listFollowers(
   db: Db,
   userId: number,
-  opts: { before: Cursor | null },
+  opts: { before: Cursor | null; limit?: number },
 ): Promise<Page<UserListItem>> {
   const rows = await db
     .select({
@@ -129,15 +133,15 @@ export async function listFollowers(
     .innerJoin(users, eq(users.id, follows.followerId))
     .where(and(eq(follows.followedId, userId), olderThan(follows.createdAt, follows.followerId, opts.before)))
     .orderBy(desc(follows.createdAt), desc(follows.followerId))
-    .limit(PAGE_SIZE + 1)
-  return toPage(rows, (row) => ({ createdAt: row.since, id: row.id }))
+    .limit((opts.limit ?? PAGE_SIZE) + 1)
+  return toPage(rows, (row) => ({ createdAt: row.since, id: row.id }), opts.limit)
 }
 
 /** People `userId` follows, most recent first. */
 export async function listFollowing(
   db: Db,
   userId: number,
-  opts: { before: Cursor | null },
+  opts: { before: Cursor | null; limit?: number },
 ): Promise<Page<UserListItem>> {
   const rows = await db
     .select({
@@ -151,6 +155,17 @@ export async function listFollowing(
     .innerJoin(users, eq(users.id, follows.followedId))
     .where(and(eq(follows.followerId, userId), olderThan(follows.createdAt, follows.followedId, opts.before)))
     .orderBy(desc(follows.createdAt), desc(follows.followedId))
-    .limit(PAGE_SIZE + 1)
-  return toPage(rows, (row) => ({ createdAt: row.since, id: row.id }))
+    .limit((opts.limit ?? PAGE_SIZE) + 1)
+  return toPage(rows, (row) => ({ createdAt: row.since, id: row.id }), opts.limit)
+}
+
+/** Every member, newest first (the API's user list; `users_created_idx`). */
+export async function listUsers(db: Db, opts: { before: Cursor | null; limit?: number }): Promise<Page<User>> {
+  const rows = await db
+    .select()
+    .from(users)
+    .where(olderThan(users.createdAt, users.id, opts.before))
+    .orderBy(desc(users.createdAt), desc(users.id))
+    .limit((opts.limit ?? PAGE_SIZE) + 1)
+  return toPage(rows, (row) => ({ createdAt: row.createdAt, id: row.id }), opts.limit)
 }
