@@ -34,6 +34,9 @@ const DURATION = Number(args.duration)
 const CONNECTIONS = Number(args.connections)
 const DEEP_PAGES = 50
 const TARGETS = { ratio: 0.25, p99Ms: 50, rows: 100 }
+// The load comes from one client with one token: lift the API's hourly allowance (still
+// counted in D1, so its cost is measured). The burst bindings are not configured here.
+const API_LIMITS_OFF = { API_HOURLY_LIMIT: '1000000000', API_ANON_HOURLY_LIMIT: '1000000000' }
 
 function log(message) {
   console.log(`[bench] ${message}`)
@@ -111,7 +114,10 @@ async function main() {
         // dev tooling, not the app: it would cost every route, the bare one included.
         logRequests: false,
         resourcePersistencePath: join(stateDir, 'v3'),
-        workers: [workerOptions(buildDir, 'app', {}), workerOptions(buildDir, 'stats', { BENCH_D1_STATS: '1' })],
+        workers: [
+          workerOptions(buildDir, 'app', API_LIMITS_OFF),
+          workerOptions(buildDir, 'stats', { ...API_LIMITS_OFF, BENCH_D1_STATS: '1' }),
+        ],
       }),
     )
     const base = (await mf.ready).href.replace(/\/$/, '')
@@ -139,6 +145,18 @@ async function main() {
       .map((line) => line.split(';')[0])
       .find((pair) => /session=/.test(pair))
     if (login.status !== 303 || !cookie) throw new Error(`login as ${BENCH_USER} failed: ${login.status}`)
+
+    // An API token for bench, the way a script gets one (HTTP Basic).
+    const tokenResponse = await fetch(`${base}/api/tokens`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${BENCH_USER}:${BENCH_PASSWORD}`).toString('base64')}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ remember: true }),
+    })
+    if (tokenResponse.status !== 201) throw new Error(`POST /api/tokens failed: ${tokenResponse.status}`)
+    const bearer = { authorization: `Bearer ${(await tokenResponse.json()).token}` }
 
     /**
      * Follows the cursor up to `pages` times from `path` and returns the deepest *full* page
@@ -174,6 +192,8 @@ async function main() {
       // Private messages: the inbox (two index ranges of one page each) and a thread page.
       { name: 'messages', path: '/messages', headers: auth, target: true },
       { name: 'thread', path: `/messages/${args.profile}`, headers: auth, target: true },
+      { name: 'api timeline', path: '/api/timeline', headers: bearer, target: true },
+      { name: 'api explore', path: '/api/explore', headers: bearer, target: true },
       { name: `home page ${homeDeep.page}`, path: homeDeep.url, headers: auth, rowsOnly: true, deep: 'home (bench)' },
     ]
 
