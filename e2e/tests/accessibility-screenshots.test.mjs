@@ -22,6 +22,7 @@ const PAGES = [
   { name: 'your-data', path: '/settings/data', member: true },
   { name: 'inbox', path: '/messages', member: true },
   { name: 'thread', path: `/messages/${ALICE}`, member: true },
+  { name: 'api-tokens', path: '/settings/api-tokens', member: true },
   { name: 'not-found', path: '/user/nobody_here', status: 404 },
   { name: 'post', path: '/post/1' },
   { name: 'post-member', path: '/post/1', member: true },
