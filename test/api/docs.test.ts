@@ -30,6 +30,10 @@ describe('GET /api/openapi.json', () => {
         'GET /api/users/{id}/posts',
         'GET /api/timeline',
         'GET /api/explore',
+        'GET /api/messages',
+        'GET /api/messages/{username}',
+        'POST /api/messages/{username}',
+        'DELETE /api/messages/{username}/{id}',
       ].sort(),
     )
     // The path id is required (the z.coerce.number() trap of DECISIONS.md is avoided).

@@ -8,6 +8,7 @@ import { docsRoutes } from './docs'
 import { ApiError, errorResponse, knownErrorResponse } from './errors'
 import { authenticate, burstPerIp, rateLimit, type ApiEnv } from './middleware'
 import { registerGraphRoutes } from './graph-routes'
+import { registerMessageRoutes } from './messages-routes'
 import { registerPostRoutes } from './posts-routes'
 import { registerTokenRoutes } from './tokens-routes'
 import { registerUserRoutes } from './users-routes'
@@ -83,6 +84,7 @@ registerTokenRoutes(apiApp)
 registerUserRoutes(apiApp)
 registerGraphRoutes(apiApp)
 registerPostRoutes(apiApp)
+registerMessageRoutes(apiApp)
 
 export const OPENAPI_CONFIG = {
   openapi: '3.1.0' as const,

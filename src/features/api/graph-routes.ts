@@ -1,5 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import { followUser, isFollowing, unfollowUser } from '../follows/queries'
+import { notifyMembers } from '../live/notify'
 import { getUserById, listFollowers, listFollowing } from '../users/queries'
 import { ApiError, errorResponses } from './errors'
 import { requireToken, type ApiEnv } from './middleware'
@@ -52,6 +54,16 @@ async function target(c: { var: ApiEnv['Variables'] }, id: number) {
   return user
 }
 
+/** The followed member as it now stands; their open profile gets the new counts live. */
+async function answerWithStats(c: Context<ApiEnv>, id: number) {
+  const updated = (await getUserById(c.var.db, id))!
+  const { username, postCount, followerCount, followingCount } = updated
+  notifyMembers(c, [
+    { userId: id, event: { type: 'stats', user: { id, username, postCount, followerCount, followingCount } } },
+  ])
+  return c.json(userJson(updated, false), 200)
+}
+
 export function registerGraphRoutes(api: OpenAPIHono<ApiEnv>) {
   api.openapi(followers, async (c) => {
     const user = await target(c, c.req.valid('param').id)
@@ -72,7 +84,7 @@ export function registerGraphRoutes(api: OpenAPIHono<ApiEnv>) {
     const user = await target(c, c.req.valid('param').id)
     if (user.id === me.id) throw new ApiError(422, 'follows.notYourself')
     if (!(await isFollowing(c.var.db, me.id, user.id))) await followUser(c.var.db, me.id, user.id)
-    return c.json(userJson((await getUserById(c.var.db, user.id))!, false), 200)
+    return answerWithStats(c, user.id)
   })
 
   api.openapi(unfollow, async (c) => {
@@ -80,6 +92,6 @@ export function registerGraphRoutes(api: OpenAPIHono<ApiEnv>) {
     const user = await target(c, c.req.valid('param').id)
     if (user.id === me.id) throw new ApiError(422, 'follows.notYourself')
     await unfollowUser(c.var.db, me.id, user.id)
-    return c.json(userJson((await getUserById(c.var.db, user.id))!, false), 200)
+    return answerWithStats(c, user.id)
   })
 }

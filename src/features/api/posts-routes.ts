@@ -1,9 +1,15 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
-import { eq, and, sql } from 'drizzle-orm'
-import type { Db } from '../../db/client'
-import { posts, users } from '../../db/schema'
 import { detectPostLanguage } from '../../lib/language-detect'
-import { createPost, getPostById, listExplorePosts, listHomeTimeline, listUserPosts } from '../posts/queries'
+import { listFollowerIds } from '../follows/queries'
+import { LIVE_FANOUT_MAX, notifyLater } from '../live/notify'
+import {
+  createPost,
+  deletePost,
+  getPostById,
+  listExplorePosts,
+  listHomeTimeline,
+  listUserPosts,
+} from '../posts/queries'
 import { getUserById } from '../users/queries'
 import { ApiError, errorResponses } from './errors'
 import { requireToken, type ApiEnv } from './middleware'
@@ -70,39 +76,32 @@ const explore = createRoute({
   responses: { 200: jsonResponse(postPageSchema, 'A page of posts'), ...errorResponses(400, 401) },
 })
 
-/**
- * Deletes a post and corrects its author's count in one batch; its timeline entries and
- * translations go with it (ON DELETE CASCADE).
- */
-async function deleteOwnPost(db: Db, postId: number, authorId: number): Promise<void> {
-  await db.batch([
-    db.delete(posts).where(and(eq(posts.id, postId), eq(posts.userId, authorId))),
-    db
-      .update(users)
-      .set({ postCount: sql`(SELECT count(*) FROM posts WHERE user_id = ${authorId})` })
-      .where(eq(users.id, authorId)),
-  ])
-}
-
 export function registerPostRoutes(api: OpenAPIHono<ApiEnv>) {
   api.openapi(create, async (c) => {
     const { body } = c.req.valid('json')
     const post = await createPost(c.var.db, c.var.user!, body, detectPostLanguage(body))
+    // As from the form: followers' open home timelines show "N new posts" (after the answer).
+    notifyLater(c, async () =>
+      (await listFollowerIds(c.var.db, post.author.id, LIVE_FANOUT_MAX)).map((userId) => ({
+        userId,
+        event: { type: 'post' as const },
+      })),
+    )
     c.header('Location', `/api/posts/${post.id}`)
     return c.json(postJson(post), 201)
   })
 
   api.openapi(getOne, async (c) => {
     const post = await getPostById(c.var.db, c.req.valid('param').id)
-    if (!post) throw new ApiError(404, 'api.error.postNotFound')
+    if (!post) throw new ApiError(404, 'posts.notFound')
     return c.json(postJson(post), 200)
   })
 
   api.openapi(remove, async (c) => {
-    const post = await getPostById(c.var.db, c.req.valid('param').id)
-    if (!post) throw new ApiError(404, 'api.error.postNotFound')
-    if (post.author.id !== c.var.user!.id) throw new ApiError(403, 'api.error.notYourPost')
-    await deleteOwnPost(c.var.db, post.id, post.author.id)
+    // The site's own delete (posts/queries.ts): timelines, translations and the count in one batch.
+    const result = await deletePost(c.var.db, c.req.valid('param').id, c.var.user!.id)
+    if (!result.ok && result.reason === 'not-found') throw new ApiError(404, 'posts.notFound')
+    if (!result.ok) throw new ApiError(403, 'posts.notYours')
     return c.body(null, 204)
   })
 

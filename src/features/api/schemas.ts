@@ -10,8 +10,8 @@ import { profileSchema } from '../users/schemas'
  * response check in the tests (test/api/contract.ts).
  */
 
-const isoTime = z.string().openapi({ format: 'date-time', example: '2026-11-30T12:00:00.000Z' })
-const link = z.string().openapi({ example: '/api/users/1' })
+export const isoTime = z.string().openapi({ format: 'date-time', example: '2026-11-30T12:00:00.000Z' })
+export const link = z.string().openapi({ example: '/api/users/1' })
 
 // A numeric path id. `z.coerce.number()` comes out of zod-openapi as optional and nullable
 // (see DECISIONS.md), so it is a digit string turned into a number, documented as required.
@@ -56,7 +56,8 @@ const pageMeta = z
 
 const pageLinks = z.strictObject({ self: link, next: link.nullable() }).openapi('PageLinks')
 
-function pageOf<T extends z.ZodType>(item: T, name: string) {
+/** A keyset page of `item`s with `_meta` and `_links`, registered as component `name`. */
+export function pageOf<T extends z.ZodType>(item: T, name: string) {
   return z.strictObject({ items: z.array(item), _meta: pageMeta, _links: pageLinks }).openapi(name)
 }
 

@@ -1,7 +1,5 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
-import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/password'
-import { RATE_LIMITS, checkRateLimit, hitRateLimit } from '../../lib/rate-limit'
-import { getUserByLogin, updatePasswordHash } from '../users/queries'
+import { attemptLogin } from '../auth/login-limits'
 import { ApiError, errorResponses } from './errors'
 import { ipOf, requireToken, type ApiEnv } from './middleware'
 import { tokenRequestSchema, tokenSchema } from './schemas'
@@ -65,29 +63,14 @@ export function registerTokenRoutes(api: OpenAPIHono<ApiEnv>) {
     if (!credentials) throw unauthorizedBasic()
     const remember = c.req.valid('json').remember === true
 
-    // The login form's limits, checked before any password work (no oracle, no hashing
-    // for a locked-out attacker).
-    const ipKey = `login:ip:${ipOf(c)}`
-    const accountKey = `login:account:${credentials.login.toLowerCase()}`
-    for (const [key, rule] of [
-      [ipKey, RATE_LIMITS.loginPerIp],
-      [accountKey, RATE_LIMITS.loginPerAccount],
-    ] as const) {
-      const state = await checkRateLimit(db, key, rule)
-      if (state.limited) {
-        throw new ApiError(429, 'auth.tooManyAttempts', { headers: { 'Retry-After': String(state.retryAfterSeconds) } })
-      }
+    // The login form's limits and checks, shared (login-limits.ts): counted before the
+    // password is checked, so parallel guesses get 429, and an unknown name costs a hash too.
+    const result = await attemptLogin(db, { login: credentials.login, password: credentials.password, ip: ipOf(c) })
+    if (!result.ok && result.reason === 'limited') {
+      throw new ApiError(429, 'auth.tooManyAttempts', { headers: { 'Retry-After': String(result.retryAfterSeconds) } })
     }
-
-    const user = await getUserByLogin(db, credentials.login)
-    // Always run a hash, so an unknown name takes as long as a wrong password.
-    const check = await verifyPassword(user?.passwordHash ?? DUMMY_PASSWORD_HASH, credentials.password)
-    if (!user || !check.ok) {
-      await hitRateLimit(db, ipKey, RATE_LIMITS.loginPerIp)
-      await hitRateLimit(db, accountKey, RATE_LIMITS.loginPerAccount)
-      throw unauthorizedBasic()
-    }
-    if (check.needsRehash) await updatePasswordHash(db, user.id, await hashPassword(credentials.password))
+    if (!result.ok) throw unauthorizedBasic()
+    const user = result.user
 
     const { token, row } = await createApiToken(db, user.id, remember)
     await pruneApiTokens(db, user.id)

@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import type { MessageKey } from '../../lib/i18n'
+import { ipBucket } from '../../lib/ip-bucket'
 import { hashPassword } from '../../lib/password'
 import { RATE_LIMITS, hitRateLimit } from '../../lib/rate-limit'
 import { createUser, getUserById, getUserByUsername, listUsers, updateProfile } from '../users/queries'
@@ -53,7 +54,7 @@ const listAll = createRoute({
 
 /** Every attempt counts, valid or not, like the form's (checked before the body is validated). */
 const registerLimit: MiddlewareHandler<ApiEnv> = async (c, next) => {
-  const limit = await hitRateLimit(c.var.db, `register:ip:${ipOf(c)}`, RATE_LIMITS.registerPerIp)
+  const limit = await hitRateLimit(c.var.db, `register:ip:${ipBucket(ipOf(c))}`, RATE_LIMITS.registerPerIp)
   if (limit.limited) {
     throw new ApiError(429, 'errors.tooMany.text', { headers: { 'Retry-After': String(limit.retryAfterSeconds) } })
   }

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import type { AppEnv } from '../../env'
+import type { Bindings } from '../../env'
 import { logError } from '../../lib/log'
 import type { LiveEvent } from './events'
 
@@ -11,9 +11,10 @@ export const LIVE_FANOUT_MAX = 1000
  * response (`waitUntil`), so the writer never waits for it; a hub that cannot be reached
  * costs a log line, never the request — the next page load shows the right numbers anyway.
  * `work` may compute the recipients first (e.g. read follower ids) off the request path.
+ * Any app's context will do (the site's or the API's): only the bindings and waitUntil are used.
  */
-export function notifyLater(c: Context<AppEnv>, work: () => Promise<Array<{ userId: number; event: LiveEvent }>>) {
-  const hubs = c.env.MEMBER_HUB
+export function notifyLater(c: Context, work: () => Promise<Array<{ userId: number; event: LiveEvent }>>) {
+  const hubs = (c.env as Bindings).MEMBER_HUB
   if (!hubs) return
   const run = (async () => {
     const targets = await work()
@@ -31,6 +32,6 @@ export function notifyLater(c: Context<AppEnv>, work: () => Promise<Array<{ user
 }
 
 /** Shorthand for events whose recipients are known. */
-export function notifyMembers(c: Context<AppEnv>, targets: Array<{ userId: number; event: LiveEvent }>) {
+export function notifyMembers(c: Context, targets: Array<{ userId: number; event: LiveEvent }>) {
   notifyLater(c, async () => targets)
 }

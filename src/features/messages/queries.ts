@@ -78,7 +78,7 @@ const conversationCursor = (row: ConversationView): Cursor => ({ createdAt: row.
 export async function listConversations(
   db: Db,
   userId: number,
-  opts: { before: Cursor | null },
+  opts: { before: Cursor | null; limit?: number },
 ): Promise<Page<ConversationView>> {
   // Either side of the pair, as plain integer columns.
   const side = (mine: AnySQLiteColumn, other: AnySQLiteColumn, unread: AnySQLiteColumn) =>
@@ -94,12 +94,14 @@ export async function listConversations(
       .from(conversations)
       .where(and(eq(mine, userId), olderThan(conversations.lastMessageAt, conversations.id, opts.before)))
       .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
-      .limit(PAGE_SIZE + 1)
+      .limit((opts.limit ?? PAGE_SIZE) + 1)
   const [asA, asB] = await db.batch([
     side(conversations.userAId, conversations.userBId, conversations.aUnread),
     side(conversations.userBId, conversations.userAId, conversations.bUnread),
   ])
-  const rows = [...asA, ...asB].sort((x, y) => y.lastMessageAt - x.lastMessageAt || y.id - x.id).slice(0, PAGE_SIZE + 1)
+  const rows = [...asA, ...asB]
+    .sort((x, y) => y.lastMessageAt - x.lastMessageAt || y.id - x.id)
+    .slice(0, (opts.limit ?? PAGE_SIZE) + 1)
   // One primary-key lookup per winner, all in one round trip: D1 counts each as one row
   // read, where `id IN (…)` counts two per id.
   const lookups = rows.map((row) =>
@@ -116,7 +118,7 @@ export async function listConversations(
     const other = byId.get(otherId)
     if (other) views.push({ ...row, other })
   }
-  return toPage(views, conversationCursor)
+  return toPage(views, conversationCursor, opts.limit)
 }
 
 const messageColumns = {
@@ -136,15 +138,15 @@ const messageCursor = (row: MessageView): Cursor => ({ createdAt: row.createdAt,
 export async function listThreadMessages(
   db: Db,
   conversationId: number,
-  opts: { before: Cursor | null },
+  opts: { before: Cursor | null; limit?: number },
 ): Promise<Page<MessageView>> {
   const rows = await db
     .select(messageColumns)
     .from(messages)
     .where(and(eq(messages.conversationId, conversationId), olderThan(messages.createdAt, messages.id, opts.before)))
     .orderBy(desc(messages.createdAt), desc(messages.id))
-    .limit(PAGE_SIZE + 1)
-  const page = toPage(rows, messageCursor)
+    .limit((opts.limit ?? PAGE_SIZE) + 1)
+  const page = toPage(rows, messageCursor, opts.limit)
   return { items: page.items.reverse(), next: page.next }
 }
 
