@@ -75,6 +75,7 @@ async function pruneExports(env: Bindings, now: number): Promise<PruneSummary> {
 export async function runDailyPrunes(env: Bindings, now = Date.now()): Promise<PruneSummary[]> {
   return [
     await pruneTable(env, 'sessions', 'sessions', 'expires_at < ?', [now]),
+    await pruneTable(env, 'api-tokens', 'api_tokens', 'expires_at < ?', [now]),
     await pruneTable(env, 'rate-limits', 'rate_limits', 'reset_at < ?', [now]),
     await pruneTable(env, 'reset-tokens', 'password_reset_tokens', 'expires_at < ? OR used_at IS NOT NULL', [now]),
     await pruneTable(env, 'sent-emails', 'sent_emails', 'sent_at < ?', [now - 30 * DAY]),

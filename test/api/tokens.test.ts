@@ -150,6 +150,18 @@ describe('bearer tokens', () => {
     expect((await api.api('GET', '/api/timeline', { token })).status).toBe(401)
   })
 
+  it('stop working the moment an account is deleted (before its removal job runs)', async () => {
+    const { user, client } = await loggedIn()
+    const api = new ApiClient()
+    const token = await api.token(user.username, PASSWORD)
+    const form = { password: PASSWORD, confirm: user.username }
+    const deleted = await client.post('/settings/delete-account', form)
+    expect(deleted.status).toBe(303)
+    expect((await api.api('GET', '/api/timeline', { token })).status).toBe(401)
+    expect((await api.api('GET', `/api/users/${user.id}`)).status).toBe(404)
+    expect(await db.select().from(apiTokens).where(eq(apiTokens.userId, user.id))).toEqual([])
+  })
+
   it('ignore cookies: a logged-in browser session does not authenticate under /api', async () => {
     const { client } = await loggedIn()
     const response = await client.fetch('/api/timeline')

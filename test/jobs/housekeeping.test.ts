@@ -61,6 +61,12 @@ describe('housekeeping: daily prunes', () => {
       now + DAY,
     )
     await run(
+      `INSERT INTO api_tokens (id, user_id, secret_hash, created_at, expires_at) VALUES ('old', ?1, 'x', 0, ?2), ('live', ?1, 'x', 0, ?3)`,
+      user.id,
+      now - 1,
+      now + DAY,
+    )
+    await run(
       `INSERT INTO rate_limits (key, count, reset_at) VALUES ('old', 1, ?1), ('live', 1, ?2)`,
       now - 1,
       now + 1000,
@@ -109,6 +115,8 @@ describe('housekeeping: daily prunes', () => {
     const lines = await runCron(DAILY_CRON, now, 'exports')
 
     expect(await count(`SELECT count(*) AS n FROM sessions WHERE user_id = ?`, user.id)).toBe(1)
+    expect(await count(`SELECT count(*) AS n FROM api_tokens WHERE user_id = ?`, user.id)).toBe(1)
+    expect(await count(`SELECT count(*) AS n FROM api_tokens WHERE id = 'live'`)).toBe(1)
     expect(await count(`SELECT count(*) AS n FROM rate_limits WHERE key IN ('old', 'live')`)).toBe(1)
     expect(await count(`SELECT count(*) AS n FROM password_reset_tokens WHERE user_id = ?`, user.id)).toBe(1)
     expect(await count(`SELECT count(*) AS n FROM sent_emails WHERE idempotency_key IN ('old', 'new')`)).toBe(1)
@@ -126,6 +134,7 @@ describe('housekeeping: daily prunes', () => {
     const parsed = lines.map((line) => JSON.parse(line) as { what: string; deleted: number; chunks: number })
     expect(parsed.map((p) => p.what)).toEqual([
       'sessions',
+      'api-tokens',
       'rate-limits',
       'reset-tokens',
       'sent-emails',

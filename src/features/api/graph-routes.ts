@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { followUser, isFollowing, unfollowUser } from '../follows/queries'
 import { notifyMembers } from '../live/notify'
-import { getUserById, listFollowers, listFollowing } from '../users/queries'
+import { getMemberById, listFollowers, listFollowing } from '../users/queries'
 import { ApiError, errorResponses } from './errors'
 import { requireToken, type ApiEnv } from './middleware'
 import { pageJson, pageParams, userJson, userSummaryJson } from './represent'
@@ -49,14 +49,14 @@ const unfollow = createRoute({
 })
 
 async function target(c: { var: ApiEnv['Variables'] }, id: number) {
-  const user = await getUserById(c.var.db, id)
+  const user = await getMemberById(c.var.db, id)
   if (!user) throw new ApiError(404, 'errors.userNotFound')
   return user
 }
 
 /** The followed member as it now stands; their open profile gets the new counts live. */
 async function answerWithStats(c: Context<ApiEnv>, id: number) {
-  const updated = (await getUserById(c.var.db, id))!
+  const updated = (await getMemberById(c.var.db, id))!
   const { username, postCount, followerCount, followingCount } = updated
   notifyMembers(c, [
     { userId: id, event: { type: 'stats', user: { id, username, postCount, followerCount, followingCount } } },

@@ -10,7 +10,7 @@ import {
   listHomeTimeline,
   listUserPosts,
 } from '../posts/queries'
-import { getUserById } from '../users/queries'
+import { getMemberById } from '../users/queries'
 import { ApiError, errorResponses } from './errors'
 import { requireToken, type ApiEnv } from './middleware'
 import { pageJson, pageParams, postJson } from './represent'
@@ -106,7 +106,7 @@ export function registerPostRoutes(api: OpenAPIHono<ApiEnv>) {
   })
 
   api.openapi(byUser, async (c) => {
-    const user = await getUserById(c.var.db, c.req.valid('param').id)
+    const user = await getMemberById(c.var.db, c.req.valid('param').id)
     if (!user) throw new ApiError(404, 'errors.userNotFound')
     const { limit, before } = pageParams(c.req.valid('query'))
     const page = await listUserPosts(c.var.db, user.id, { before, limit })

@@ -55,7 +55,8 @@ export async function validateApiToken(db: Db, token: string, now = Date.now()):
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(eq(apiTokens.id, id))
     .get()
-  if (!row) return null
+  // A deleted account (its removal job may still be running) has no API access.
+  if (!row || row.user.deletedAt !== null) return null
   // Constant time: how much of the secret matched must not show in the timing.
   if (!constantTimeEqual(decodeHex(row.token.secretHash), decodeHex(hashSecret(secret)))) return null
   if (now >= row.token.expiresAt) {

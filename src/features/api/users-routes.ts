@@ -4,7 +4,7 @@ import type { MessageKey } from '../../lib/i18n'
 import { ipBucket } from '../../lib/ip-bucket'
 import { hashPassword } from '../../lib/password'
 import { RATE_LIMITS, hitRateLimit } from '../../lib/rate-limit'
-import { createUser, getUserById, getUserByUsername, listUsers, updateProfile } from '../users/queries'
+import { createUser, getMemberById, getUserByUsername, listUsers, updateProfile } from '../users/queries'
 import { ApiError, errorResponses } from './errors'
 import { ipOf, requireToken, type ApiEnv } from './middleware'
 import { pageJson, pageParams, userJson, userSummaryJson } from './represent'
@@ -87,7 +87,7 @@ const update = createRoute({
 
 export function registerUserRoutes(api: OpenAPIHono<ApiEnv>) {
   api.openapi(getUser, async (c) => {
-    const user = await getUserById(c.var.db, c.req.valid('param').id)
+    const user = await getMemberById(c.var.db, c.req.valid('param').id)
     if (!user) throw new ApiError(404, 'errors.userNotFound')
     return c.json(userJson(user, user.id === c.var.user?.id), 200)
   })
@@ -126,7 +126,7 @@ export function registerUserRoutes(api: OpenAPIHono<ApiEnv>) {
     const me = c.var.user!
     const { id } = c.req.valid('param')
     if (id !== me.id) {
-      if (!(await getUserById(db, id))) throw new ApiError(404, 'errors.userNotFound')
+      if (!(await getMemberById(db, id))) throw new ApiError(404, 'errors.userNotFound')
       throw new ApiError(403, 'api.error.notYourAccount')
     }
     const input = c.req.valid('json')
@@ -136,7 +136,7 @@ export function registerUserRoutes(api: OpenAPIHono<ApiEnv>) {
       language: input.language,
     })
     if (!result.ok) throw new ApiError(422, undefined, { fields: { username: 'auth.usernameTaken' } })
-    const user = await getUserById(db, me.id)
+    const user = await getMemberById(db, me.id)
     return c.json(userJson(user!, true), 200)
   })
 }

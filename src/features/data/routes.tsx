@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { eq } from 'drizzle-orm'
-import { jobs, reservedUsernames, sessions, users } from '../../db/schema'
+import { apiTokens, jobs, reservedUsernames, sessions, users } from '../../db/schema'
 import type { AppEnv } from '../../env'
 import { setFlash } from '../../lib/flash'
 import { readForm, validateForm, type FieldErrors } from '../../lib/forms'
@@ -150,6 +150,8 @@ dataRoutes.post('/settings/delete-account', requireUser, async (c) => {
       .values({ username: user.username.toLowerCase(), until: now + USERNAME_RESERVED_MS })
       .onConflictDoUpdate({ target: reservedUsernames.username, set: { until: now + USERNAME_RESERVED_MS } }),
     db.delete(sessions).where(eq(sessions.userId, user.id)),
+    // API tokens too: no script keeps acting for a deleted account.
+    db.delete(apiTokens).where(eq(apiTokens.userId, user.id)),
     db
       .insert(jobs)
       .values({

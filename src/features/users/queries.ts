@@ -43,6 +43,16 @@ export async function getUserById(db: Db, id: number): Promise<User | null> {
   return row ?? null
 }
 
+/** A member by id, or null when there is none or the account is being deleted (a 404). */
+export async function getMemberById(db: Db, id: number): Promise<User | null> {
+  const row = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, id), isNull(users.deletedAt)))
+    .get()
+  return row ?? null
+}
+
 /** Login accepts a username or an email address. */
 export async function getUserByLogin(db: Db, login: string): Promise<User | null> {
   return login.includes('@') ? getUserByEmail(db, login) : getUserByUsername(db, login)
@@ -164,7 +174,7 @@ export async function listUsers(db: Db, opts: { before: Cursor | null; limit?: n
   const rows = await db
     .select()
     .from(users)
-    .where(olderThan(users.createdAt, users.id, opts.before))
+    .where(and(isNull(users.deletedAt), olderThan(users.createdAt, users.id, opts.before)))
     .orderBy(desc(users.createdAt), desc(users.id))
     .limit((opts.limit ?? PAGE_SIZE) + 1)
   return toPage(rows, (row) => ({ createdAt: row.createdAt, id: row.id }), opts.limit)
