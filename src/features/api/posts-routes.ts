@@ -79,7 +79,7 @@ const explore = createRoute({
 export function registerPostRoutes(api: OpenAPIHono<ApiEnv>) {
   api.openapi(create, async (c) => {
     const { body } = c.req.valid('json')
-    const post = await createPost(c.var.db, c.var.user!, body, detectPostLanguage(body))
+    const post = await createPost(c.var.db, c.var.user!, body, await detectPostLanguage(body))
     // As from the form: followers' open home timelines show "N new posts" (after the answer).
     notifyLater(c, async () =>
       (await listFollowerIds(c.var.db, post.author.id, LIVE_FANOUT_MAX)).map((userId) => ({
