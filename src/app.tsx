@@ -11,6 +11,7 @@ import { languageRoutes } from './features/language/routes'
 import { liveRoutes } from './features/live/routes'
 import { messagesRoutes } from './features/messages/routes'
 import { postsRoutes } from './features/posts/routes'
+import { searchRoutes } from './features/search/routes'
 import { translateRoutes } from './features/translate/routes'
 import { usersRoutes } from './features/users/routes'
 import { devRoutes } from './features/dev/routes'
@@ -103,6 +104,7 @@ export function createApp() {
   app.route('/', liveRoutes)
   app.route('/', dataRoutes)
   app.route('/', apiSettingsRoutes)
+  app.route('/', searchRoutes)
 
   // A path that exists with another method is 405 with `Allow` (RFC 9110), not 404.
   app.notFound((c) => {

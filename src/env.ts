@@ -47,6 +47,10 @@ export type Bindings = {
   /** Hourly API request allowance per token / per anonymous IP (D1 windows); defaults in features/api. */
   API_HOURLY_LIMIT?: string
   API_ANON_HOURLY_LIMIT?: string
+  /** HMAC key of the opaque search cursors (a secret in production; see README). */
+  CURSOR_SECRET?: string
+  /** Workers Rate Limiting binding for searches per address (`[[ratelimits]]`). */
+  SEARCH_RATE_LIMITER?: RateLimit
 }
 
 export type Variables = RequestIdVariables & {

@@ -94,14 +94,16 @@ export function PostBody(props: { body: string; language?: string | null }) {
 
 /**
  * One post. When its language is known and is not the reader's, it offers "Translate";
- * `translation` (the translate page) shows a translation in that place instead. The time
- * links to the post's own page; the author (`viewerId`) also gets a Delete control.
+ * `translation` (the translate page) shows a translation in that place instead; `body`
+ * (search results, with matches marked) replaces the plain body. The time links to the
+ * post's own page; the author (`viewerId`) also gets a Delete control.
  */
 export function PostItem(props: {
   post: PostView
   t: Translate
   lang: Lang
   translation?: Child
+  body?: Child
   viewerId?: number | undefined
 }) {
   const { post, t, lang } = props
@@ -120,7 +122,7 @@ export function PostItem(props: {
             <RelativeTime at={post.createdAt} lang={lang} />
           </a>
         </header>
-        <PostBody body={post.body} language={post.language} />
+        {props.body ?? <PostBody body={post.body} language={post.language} />}
         {props.translation ?? (foreign ? <TranslateForm postId={post.id} t={t} /> : null)}
         {own ? <DeletePostForm postId={post.id} t={t} /> : null}
         <span class="sr-only">{t('posts.by', { username: post.author.username })}</span>

@@ -5,6 +5,8 @@ import { UnreadBadge } from '../features/messages/views'
 import { baseUrl } from './email'
 import { SessionGuardField } from './session-guard'
 import { AS_USER_HEADER } from '../middleware/session-guard'
+import { QUERY_MAX } from '../features/search/schemas'
+import { SearchBox } from '../features/search/views'
 import { LANGUAGE_NAMES, SUPPORTED_LANGUAGES, type Lang, type Translate } from '../lib/i18n'
 
 declare module 'hono' {
@@ -66,6 +68,8 @@ export function Layout(props: { title: string; meta?: PageMeta | undefined; chil
   const { t, user, lang, flash } = c.var
   // The path of this page, for marking the current navigation link.
   const here = c.req.path
+  // The nav's search box shows the query of the search page it is on (kept even when too long).
+  const q = c.req.path === '/search' ? (c.req.query('q') ?? '') : ''
   return (
     <html lang={lang}>
       <head>
@@ -90,6 +94,8 @@ export function Layout(props: { title: string; meta?: PageMeta | undefined; chil
             <script src="/js/live.js" defer></script>
           </>
         ) : null}
+        <script src="/js/search.js" defer></script>
+        <script src="/js/popups.js" defer></script>
       </head>
       <body
         data-hx-headers={user ? JSON.stringify({ [AS_USER_HEADER]: String(user.id) }) : undefined}
@@ -108,6 +114,7 @@ export function Layout(props: { title: string; meta?: PageMeta | undefined; chil
               <img class="brand-logo" src="/favicon.svg" alt="" width="24" height="24" />
               <span class="brand-name">{t('app.name')}</span>
             </a>
+            <SearchBox t={t} q={q} invalid={[...q].length > QUERY_MAX} />
             <ul>
               {user ? (
                 <>

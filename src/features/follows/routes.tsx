@@ -48,10 +48,18 @@ for (const action of ['follow', 'unfollow'] as const) {
     const profileUrl = `/user/${encodeURIComponent(target.username)}`
     if (isHtmxFragmentRequest(c)) {
       const updated = (await getUserById(db, target.id)) ?? target
+      // From a user popup: that popup's button and counts (they have their own ids).
+      const popup = c.req.query('in') === 'popup'
       return c.html(
         <>
-          <FollowButton t={t} username={target.username} userId={target.id} following={action === 'follow'} />
-          <ProfileStats t={t} user={updated} oob />
+          <FollowButton
+            t={t}
+            username={target.username}
+            userId={target.id}
+            following={action === 'follow'}
+            popup={popup}
+          />
+          <ProfileStats t={t} user={updated} oob popup={popup} />
         </>,
       )
     }

@@ -4,14 +4,21 @@ import { SessionGuardField } from '../../views/session-guard'
 
 /**
  * Follow/Unfollow as a real form (works without JavaScript). Under htmx the form swaps
- * itself for the opposite button and the counts update out of band.
+ * itself for the opposite button and the counts update out of band. The user popup's copy
+ * (`popup`) says so in its action (`?in=popup`), so the answer updates the popup's counts.
  */
-export function FollowButton(props: { t: Translate; username: string; userId: number; following: boolean }) {
+export function FollowButton(props: {
+  t: Translate
+  username: string
+  userId: number
+  following: boolean
+  popup?: boolean
+}) {
   const { t, username, following } = props
-  const action = `/${following ? 'unfollow' : 'follow'}/${encodeURIComponent(username)}`
+  const action = `/${following ? 'unfollow' : 'follow'}/${encodeURIComponent(username)}${props.popup ? '?in=popup' : ''}`
   return (
     <form
-      id={`follow-${props.userId}`}
+      id={`${props.popup ? 'popup-follow' : 'follow'}-${props.userId}`}
       class="follow-form"
       method="post"
       action={action}

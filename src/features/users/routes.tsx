@@ -12,7 +12,8 @@ import { isFollowing, listFollowedAmong } from '../follows/queries'
 import { listUserPosts } from '../posts/queries'
 import { getUserByUsername, listFollowers, listFollowing, updateProfile } from './queries'
 import { profileSchema } from './schemas'
-import { EditProfilePage, ProfilePage, UserListItems, UserListPage } from './views'
+import { ErrorFragment } from '../../views/errors'
+import { EditProfilePage, ProfilePage, UserListItems, UserListPage, UserPopup } from './views'
 
 export const usersRoutes = new Hono<AppEnv>()
 
@@ -47,6 +48,26 @@ usersRoutes.get('/user/:username', async (c) => {
       type: 'profile',
     },
   })
+})
+
+/**
+ * The user popup: always a fragment (only popups.js asks for it). Public like profiles.
+ * Anonymous readers all get the same card, so shared caches may keep it for 30 s; a
+ * member's copy carries their Follow state and stays private. Vary: Cookie keeps the two
+ * apart (the session and the language cookie), Accept-Language the visitors' languages.
+ */
+usersRoutes.get('/user/:username/popup', async (c) => {
+  const { db, t, lang } = c.var
+  const viewer = c.var.user
+  c.header('Vary', 'Cookie, Accept-Language')
+  c.header('Cache-Control', viewer ? 'private, no-cache' : 'public, max-age=30')
+  const user = await getUserByUsername(db, c.req.param('username'))
+  if (!user) {
+    c.status(404)
+    return c.html(<ErrorFragment status={404} t={t} message={t('errors.userNotFound')} />)
+  }
+  const following = viewer && viewer.id !== user.id ? await isFollowing(db, viewer.id, user.id) : false
+  return c.html(<UserPopup t={t} lang={lang} user={user} viewer={viewer} following={following} />)
 })
 
 for (const kind of ['followers', 'following'] as const) {

@@ -10,16 +10,21 @@ import { MessageButton } from '../messages/views'
 import type { UserListItem } from './queries'
 import { ABOUT_MAX } from './schemas'
 
-/** Counts of a profile; swapped out of band when someone follows or unfollows. */
+/**
+ * Counts of a profile; swapped out of band when someone follows or unfollows. The popup's
+ * copy has its own id, so a popup opened on that member's profile page is valid HTML too.
+ */
 export function ProfileStats(props: {
   t: Translate
   user: Pick<User, 'id' | 'username' | 'postCount' | 'followerCount' | 'followingCount'>
   oob?: boolean
+  popup?: boolean
 }) {
   const { t, user } = props
   const name = encodeURIComponent(user.username)
+  const id = `${props.popup ? 'popup-stats' : 'stats'}-${user.id}`
   return (
-    <ul class="stats" id={`stats-${user.id}`} data-hx-swap-oob={props.oob ? 'true' : undefined}>
+    <ul class="stats" id={id} data-hx-swap-oob={props.oob ? 'true' : undefined}>
       <li>{t('profile.posts', { count: user.postCount })}</li>
       <li>
         <a href={`/user/${name}/followers`}>{t('profile.followers', { count: user.followerCount })}</a>
@@ -209,5 +214,36 @@ export function EditProfilePage(props: {
         </form>
       </section>
     </>
+  )
+}
+
+/**
+ * The card shown when a pointer rests on (or the keyboard focuses) an author link:
+ * `GET /user/:username/popup`, opened by `public/js/popups.js`. Members looking at someone
+ * else get the working Follow/Unfollow button; its answer updates the card's counts.
+ */
+export function UserPopup(props: { t: Translate; lang: Lang; user: User; viewer: User | null; following: boolean }) {
+  const { t, lang, user, viewer } = props
+  const href = `/user/${encodeURIComponent(user.username)}`
+  return (
+    <div class="popup-card" aria-label={t('popup.label', { username: user.username })} role="group">
+      <Avatar email={user.email} size={64} username={user.username} />
+      <div class="popup-main">
+        <a class="popup-name" href={href}>
+          {user.username}
+        </a>
+        {user.aboutMe ? <p class="about">{user.aboutMe}</p> : null}
+        <p class="muted">
+          {t('profile.lastSeen')} <RelativeTime at={user.lastSeenAt} lang={lang} />
+        </p>
+        <ProfileStats t={t} user={user} popup />
+        {viewer && viewer.id !== user.id ? (
+          <div class="profile-actions">
+            <FollowButton t={t} username={user.username} userId={user.id} following={props.following} popup />
+            <MessageButton t={t} username={user.username} />
+          </div>
+        ) : null}
+      </div>
+    </div>
   )
 }

@@ -1,0 +1,85 @@
+import { Hono, type Context } from 'hono'
+import type { AppEnv } from '../../env'
+import { PAGE_SIZE } from '../../lib/cursor'
+import { toFtsQuery } from '../../lib/fts-query'
+import { isHtmxFragmentRequest } from '../../lib/htmx'
+import { HttpError } from '../../lib/http-error'
+import { clientIp } from '../../lib/rate-limit'
+import { signCursor, verifyCursor } from '../../lib/signed-cursor'
+import { searchPeople, searchPosts, type SearchCursor } from './queries'
+import { QUERY_MAX, searchCursorSchema, searchQuerySchema, usernamePrefixSchema } from './schemas'
+import { SearchHits, SearchMain, type SearchResults } from './views'
+
+export const searchRoutes = new Hono<AppEnv>()
+
+/**
+ * Signs search cursors. Set CURSOR_SECRET as a secret in production; the fallback only
+ * keeps local runs and tests working (a forged cursor can at worst move a reader within
+ * public search results, never reach anything else).
+ */
+const DEV_CURSOR_SECRET = 'microblog-development-cursor-secret'
+
+function cursorSecret(c: Context<AppEnv>): string {
+  return c.env.CURSOR_SECRET || DEV_CURSOR_SECRET
+}
+
+/**
+ * Searching costs D1 reads, so each address gets SEARCH_RATE_LIMITER's allowance (the
+ * Workers Rate Limiting binding, 30 per 10 s in wrangler.toml). A missing binding (the
+ * benchmark's plain workerd set-up) means no limit.
+ */
+async function limitSearches(c: Context<AppEnv>): Promise<void> {
+  const limiter = c.env.SEARCH_RATE_LIMITER
+  if (!limiter) return
+  const { success } = await limiter.limit({ key: `search:${clientIp((name) => c.req.header(name))}` })
+  if (!success) throw new HttpError(429, 'search.tooMany', 10)
+}
+
+searchRoutes.get('/search', async (c) => {
+  const { db, t, lang } = c.var
+  c.header('Vary', 'HX-Request')
+  await limitSearches(c)
+  const raw = c.req.query('q') ?? ''
+  const before = c.req.query('before')
+  const fragment = isHtmxFragmentRequest(c)
+
+  const render = (results: SearchResults | null, error?: string) => {
+    const title = results ? t('search.resultsFor', { q: raw }) : t('search.title')
+    const main = <SearchMain t={t} lang={lang} results={results} q={raw} error={error} />
+    if (fragment) {
+      return c.html(<SearchMain t={t} lang={lang} results={results} q={raw} error={error} title={title} />)
+    }
+    return c.render(main, { title })
+  }
+
+  if (!searchQuerySchema.safeParse(raw).success) {
+    c.status(400)
+    return render(null, t('search.tooLong', { max: QUERY_MAX }))
+  }
+  const q = raw.trim()
+  if (q === '') return render(null)
+
+  const match = toFtsQuery(q)
+  let after: SearchCursor | null = null
+  if (before !== undefined) {
+    // Tamper check first: the cursor must be one this server signed for this very query.
+    const parsed = searchCursorSchema.safeParse(match ? await verifyCursor(cursorSecret(c), match, before) : null)
+    if (!parsed.success) throw new HttpError(400, 'errors.badCursor')
+    after = parsed.data
+  }
+
+  const [rows, people] = await Promise.all([
+    match ? searchPosts(db, match, after) : Promise.resolve([]),
+    after === null && usernamePrefixSchema.safeParse(q).success ? searchPeople(db, q) : Promise.resolve([]),
+  ])
+  const hits = rows.slice(0, PAGE_SIZE)
+  const last = hits[hits.length - 1]
+  const next =
+    match && last && rows.length > PAGE_SIZE
+      ? await signCursor(cursorSecret(c), match, { score: last.score, id: last.id } satisfies SearchCursor)
+      : null
+
+  // The next page under infinite scroll: only the items (and the loader after them).
+  if (fragment && after !== null) return c.html(<SearchHits t={t} lang={lang} q={raw} hits={hits} next={next} />)
+  return render({ q: raw, people, hits, next })
+})
