@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util'
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
 import { unstable_readConfig } from 'wrangler'
 import { BENCH_PASSWORD, BENCH_USER, generateDataset, loadCsvDataset, writeDataset, writeMessages } from './dataset.mjs'
+import { COMMON_TERM, PREFIX_TERM, RARE_TERM, addRarePosts, nextSearchHref } from './search.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const wranglerBin = join(root, 'node_modules/wrangler/bin/wrangler.js')
@@ -128,6 +129,8 @@ async function main() {
     const loadStart = Date.now()
     const counts = await writeDataset(await mf.getD1Database('DB', 'app'), data)
     Object.assign(counts, await writeMessages(await mf.getD1Database('DB', 'app'), args.profile))
+    const firstPostAt = data.posts.reduce((min, p) => Math.min(min, p.createdAt), Infinity)
+    await addRarePosts(await mf.getD1Database('DB', 'app'), 1, firstPostAt)
     log(
       `loaded ${counts.users} users, ${counts.follows} follows, ${counts.posts} posts, ` +
         `${counts.timelineEntries} timeline entries in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`,
@@ -178,6 +181,12 @@ async function main() {
     const auth = { cookie }
     const exploreDeep = await deepPage('/explore', DEEP_PAGES)
     const homeDeep = await deepPage('/', DEEP_PAGES, auth)
+    // The common word's deepest page (search ranks the newest 1,000 matches: 40 pages).
+    const searchDeep = { url: `/search?q=${COMMON_TERM}`, page: 1 }
+    for (let next; searchDeep.page < DEEP_PAGES; searchDeep.page++, searchDeep.url = next) {
+      next = nextSearchHref(await (await fetch(`${base}${searchDeep.url}`)).text())
+      if (!next) break
+    }
 
     const endpoints = [
       { name: 'bare route', path: '/healthz', bare: true },
@@ -194,6 +203,10 @@ async function main() {
       { name: 'thread', path: `/messages/${args.profile}`, headers: auth, target: true },
       { name: 'api timeline', path: '/api/timeline', headers: bearer, target: true },
       { name: 'api explore', path: '/api/explore', headers: bearer, target: true },
+      { name: 'search common', path: `/search?q=${COMMON_TERM}`, search: true },
+      { name: 'search rare', path: `/search?q=${RARE_TERM}`, search: true },
+      { name: 'search prefix', path: `/search?q=${PREFIX_TERM}`, search: true },
+      { name: `search common page ${searchDeep.page}`, path: searchDeep.url, rowsOnly: true },
       { name: `home page ${homeDeep.page}`, path: homeDeep.url, headers: auth, rowsOnly: true, deep: 'home (bench)' },
     ]
 
@@ -262,6 +275,9 @@ async function main() {
         ok: r.rowsRead <= TARGETS.rows,
       })
     }
+    // Search (issue 10): a common word's p50 on workerd within 50 ms.
+    const common = byName('search common')
+    targets.push({ check: 'search common: p50 ≤ 50 ms', value: `${common.p50Ms} ms`, ok: common.p50Ms <= 50 })
     for (const deep of results.filter((x) => x.deep)) {
       const a = byName(deep.deep).rowsRead
       const b = deep.rowsRead
@@ -282,7 +298,7 @@ async function main() {
       machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
       options: { durationSeconds: DURATION, connections: CONNECTIONS, warmupSeconds: 2 },
       dataset: { source: data.source, ...counts },
-      results: results.map(({ headers: _h, bare: _b, target: _t, rowsOnly: _r, deep: _d, ...r }) => r),
+      results: results.map(({ headers: _h, bare: _b, target: _t, rowsOnly: _r, deep: _d, search: _s, ...r }) => r),
       targets,
       elapsedSeconds: Math.round((Date.now() - started) / 1000),
     }

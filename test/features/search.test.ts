@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { createPost } from '../../src/features/posts/queries'
-import { Client, db, makeUser, postBodies, uniqueName } from '../helpers'
+import { Client, db, env, makeUser, postBodies, uniqueName } from '../helpers'
 
 /** A word no other test in this file uses (letters only, so FTS5 keeps it whole). */
 function uniqueWord(): string {
@@ -14,6 +14,12 @@ function uniqueWord(): string {
 async function post(body: string, at = Date.now()) {
   const author = await makeUser()
   return createPost(db, author, body, null, at)
+}
+
+/** Rows of the index itself matching `word` (a stale entry would still count here). */
+async function indexed(word: string): Promise<number> {
+  const row = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM posts_fts WHERE posts_fts MATCH ${`"${word}"`}`)
+  return row!.n
 }
 
 async function search(q: string, client = new Client(), options: { htmx?: boolean } = {}) {
@@ -31,17 +37,33 @@ describe('search index (posts_fts, kept in sync by triggers)', () => {
     const word = uniqueWord()
     const other = uniqueWord()
     const created = await post(`Morning ${word} walk`)
+    expect(await indexed(word)).toBe(1)
     expect(postIds((await search(word)).html)).toEqual([created.id])
 
     await db.run(sql`UPDATE posts SET body = ${`Evening ${other} walk`} WHERE id = ${created.id}`)
     expect(postIds((await search(word)).html)).toEqual([])
     expect(postIds((await search(other)).html)).toEqual([created.id])
+    expect([await indexed(word), await indexed(other)]).toEqual([0, 1])
 
     await db.run(sql`DELETE FROM posts WHERE id = ${created.id}`)
     const { response, html } = await search(other)
     expect(response.status).toBe(200)
     expect(postIds(html)).toEqual([])
     expect(html).toContain('No posts match your search.')
+    expect(await indexed(other)).toBe(0)
+  })
+
+  it('is back-filled by the migration for posts that existed before it', async () => {
+    const word = uniqueWord()
+    const created = await post(`Old ${word} post`)
+    // Empty the index, as before migration 0007, then run the migration's back-fill.
+    await db.run(sql`INSERT INTO posts_fts (posts_fts) VALUES ('delete-all')`)
+    expect(await indexed(word)).toBe(0)
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith('0007_'))!
+    const backfill = migration.queries.find((q) => q.includes("VALUES ('rebuild')"))!
+    await env.DB.prepare(backfill).run()
+    expect(await indexed(word)).toBe(1)
+    expect(postIds((await search(word)).html)).toEqual([created.id])
   })
 
   it('folds case and accents: cafe finds Café', async () => {
