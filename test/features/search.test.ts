@@ -85,11 +85,12 @@ describe('GET /search ranking and pages', () => {
     const word = uniqueWord()
     const once = await post(`${word} and some other words here`, 1000)
     const thrice = await post(`${word} ${word} ${word} other words`, 2000)
-    const tieOld = await post(`${word} and more other words here`, 3000)
+    // Same text, so the same score; the newer one was written first (a smaller id).
     const tieNew = await post(`${word} and more other words here`, 4000)
+    const tieOld = await post(`${word} and more other words here`, 3000)
     const ids = postIds((await search(word)).html)
     expect(ids[0]).toBe(thrice.id)
-    // Same text, same score: the newer post comes first.
+    // Same score: the newer post (by time, not by id) comes first.
     expect(ids.indexOf(tieNew.id)).toBeLessThan(ids.indexOf(tieOld.id))
     expect(ids).toContain(once.id)
     expect(ids).toHaveLength(4)
@@ -98,7 +99,10 @@ describe('GET /search ranking and pages', () => {
   it('pages through 30 matches with an opaque cursor: 25, then 5, no repeats', async () => {
     const word = uniqueWord()
     const author = await makeUser()
-    for (let i = 0; i < 30; i++) await createPost(db, author, `${word} number ${i}`, null, 10_000 + i)
+    // Equal scores throughout, times out of id order, two sharing a millisecond: the cursor
+    // must carry the tie order (created_at, id) exactly.
+    for (let i = 0; i < 30; i++)
+      await createPost(db, author, `${word} number ${i}`, null, 10_000 + ((i * 7) % 30) - (i === 5 ? 1 : 0))
     const first = await search(word)
     const ids1 = postIds(first.html)
     expect(ids1).toHaveLength(25)

@@ -9,23 +9,26 @@ import type { PostView } from '../../views/components'
  * scoring every match, and D1 bills each row that passes through: ranking every one of
  * the ~17,000 posts holding a common word read 69,000 rows per page in our measurements.
  * Taking the newest `SEARCH_WINDOW` matches (FTS5 walks its index by rowid, newest first,
- * and stops there) keeps a page at ~2,000 rows whatever the word and however deep the
+ * and stops there) keeps a page at ~4,000 rows whatever the word and however deep the
  * reader scrolls, and favours recent posts, which on a microblog is what people look for.
  */
 export const SEARCH_WINDOW = 1000
 
-/** Where the previous page ended: its last post's bm25 score and id. */
-export type SearchCursor = { score: number; id: number }
+/** Where the previous page ended: its last post's bm25 score, time and id. */
+export type SearchCursor = { score: number; createdAt: number; id: number }
 
 export type SearchHit = PostView & { score: number; marked: string }
 
 /**
  * One page of posts matching `match` (an expression from `toFtsQuery`, bound as a
- * parameter), best first: bm25 (lower is better), then newest (highest id) on ties.
+ * parameter), best first: bm25 (lower is better), then newest on ties, by (created_at, id)
+ * like every timeline. Short posts tie a lot (the reference data has ~45 distinct scores
+ * among 17,000 matches), so the tie order matters and is part of the cursor.
  * `marked` is the body with each match wrapped in MARK_START/MARK_END by FTS5's highlight().
  */
 export async function searchPosts(db: Db, match: string, after: SearchCursor | null): Promise<SearchHit[]> {
   const afterScore = after?.score ?? null
+  const afterAt = after?.createdAt ?? null
   const afterId = after?.id ?? null
   const rows = await db.all<{
     id: number
@@ -43,10 +46,15 @@ export async function searchPosts(db: Db, match: string, after: SearchCursor | n
       WHERE posts_fts MATCH ${match}
       ORDER BY rowid DESC LIMIT ${SEARCH_WINDOW}
     ),
+    ranked AS (
+      SELECT hits.id AS id, hits.score AS score, posts.created_at AS created_at
+      FROM hits JOIN posts ON posts.id = hits.id
+    ),
     page AS (
-      SELECT id, score FROM hits
-      WHERE ${afterScore} IS NULL OR score > ${afterScore} OR (score = ${afterScore} AND id < ${afterId})
-      ORDER BY score, id DESC LIMIT ${PAGE_SIZE + 1}
+      SELECT id, score, created_at FROM ranked
+      WHERE ${afterScore} IS NULL OR score > ${afterScore} OR (score = ${afterScore} AND (
+        created_at < ${afterAt} OR (created_at = ${afterAt} AND id < ${afterId})))
+      ORDER BY score, created_at DESC, id DESC LIMIT ${PAGE_SIZE + 1}
     )
     SELECT page.id AS id, page.score AS score,
       highlight(posts_fts, 0, ${MARK_START}, ${MARK_END}) AS marked,
@@ -57,7 +65,7 @@ export async function searchPosts(db: Db, match: string, after: SearchCursor | n
     JOIN posts ON posts.id = page.id
     JOIN users ON users.id = posts.user_id
     WHERE posts_fts MATCH ${match}
-    ORDER BY page.score, page.id DESC`)
+    ORDER BY page.score, page.created_at DESC, page.id DESC`)
   return rows.map((row) => ({
     id: row.id,
     score: row.score,

@@ -76,7 +76,11 @@ searchRoutes.get('/search', async (c) => {
   const last = hits[hits.length - 1]
   const next =
     match && last && rows.length > PAGE_SIZE
-      ? await signCursor(cursorSecret(c), match, { score: last.score, id: last.id } satisfies SearchCursor)
+      ? await signCursor(cursorSecret(c), match, {
+          score: last.score,
+          createdAt: last.createdAt,
+          id: last.id,
+        } satisfies SearchCursor)
       : null
 
   // The next page under infinite scroll: only the items (and the loader after them).

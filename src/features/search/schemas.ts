@@ -9,5 +9,9 @@ export const searchQuerySchema = z.string().refine((q) => [...q].length <= QUERY
 /** The People section searches only what could start a username. */
 export const usernamePrefixSchema = z.string().regex(/^[A-Za-z0-9_]{1,32}$/)
 
-/** What a signed search cursor carries: the last post's score and id. */
-export const searchCursorSchema = z.object({ score: z.number().finite(), id: z.number().int().positive() })
+/** What a signed search cursor carries: the last post's score, time and id. */
+export const searchCursorSchema = z.object({
+  score: z.number().finite(),
+  createdAt: z.number().int(),
+  id: z.number().int().positive(),
+})
