@@ -163,6 +163,22 @@ async function insertRows(db, head, rows) {
 }
 
 /**
+ * Runs an idempotent statement, again if Miniflare's binding proxy drops the connection:
+ * on a loaded machine the call after a long statement (the fan-out takes 10–20 s) can fail
+ * with "fetch failed: other side closed" although the database is fine.
+ */
+async function idempotent(run, tries = 3) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run()
+    } catch (error) {
+      if (attempt >= tries || !/fetch failed/.test(String(error?.message))) throw error
+      console.log(`[bench] D1 call failed (${error.message}); retrying`)
+    }
+  }
+}
+
+/**
  * Writes the data set into an empty, migrated D1, then does what the app does on write:
  * fans every post out into `timeline_entries` (followers and the author) and settles the
  * counters on `users` (the same SQL as scripts/seed.mjs).
@@ -206,7 +222,7 @@ export async function writeDataset(db, data) {
     await db.prepare(`INSERT INTO posts_fts (posts_fts) VALUES ('rebuild')`).run()
   }
   for (const statement of DERIVED_ROWS_SQL) {
-    await db.prepare(statement).run()
+    await idempotent(() => db.prepare(statement).run())
   }
   const count = async (table) => (await db.prepare(`SELECT count(*) AS n FROM ${table}`).first('n')) ?? 0
   return {
