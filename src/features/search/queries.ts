@@ -9,7 +9,7 @@ import type { PostView } from '../../views/components'
  * scoring every match, and D1 bills each row that passes through: ranking every one of
  * the ~17,000 posts holding a common word read 69,000 rows per page in our measurements.
  * Taking the newest `SEARCH_WINDOW` matches (FTS5 walks its index by rowid, newest first,
- * and stops there) keeps a page at ~4,000 rows whatever the word and however deep the
+ * and stops there) keeps a page at ~3,000 rows whatever the word and however deep the
  * reader scrolls, and favours recent posts, which on a microblog is what people look for.
  */
 export const SEARCH_WINDOW = 1000
