@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { createPost } from '../../src/features/posts/queries'
-import { Client, db, env, makeUser, postBodies, uniqueName } from '../helpers'
+import { Client, db, env, loggedIn, makeUser, postBodies, uniqueName } from '../helpers'
 
 /** A word no other test in this file uses (letters only, so FTS5 keeps it whole). */
 function uniqueWord(): string {
@@ -51,6 +51,19 @@ describe('search index (posts_fts, kept in sync by triggers)', () => {
     expect(postIds(html)).toEqual([])
     expect(html).toContain('No posts match your search.')
     expect(await indexed(other)).toBe(0)
+  })
+
+  it('drops a post its author deletes (POST /post/:id/delete) from the results', async () => {
+    const word = uniqueWord()
+    const { user, client } = await loggedIn()
+    const mine = await createPost(db, user, `Soon gone ${word}`, null)
+    const kept = await post(`Staying ${word}`)
+    expect(postIds((await search(word)).html).sort()).toEqual([mine.id, kept.id].sort())
+    // The author sees a Delete control on their own result.
+    expect((await search(word, client)).html).toContain(`action="/post/${mine.id}/delete`)
+    expect((await client.post(`/post/${mine.id}/delete`)).status).toBe(303)
+    expect(postIds((await search(word)).html)).toEqual([kept.id])
+    expect(await indexed(word)).toBe(1)
   })
 
   it('is back-filled by the migration for posts that existed before it', async () => {

@@ -22,6 +22,7 @@ describe('GET /user/:username/popup', () => {
     expect(html).toContain('0 posts')
     expect(html).toContain('0 followers')
     expect(html).not.toContain('<form')
+    expect(html).not.toContain('href="/messages/')
   })
 
   it('gives a member a private card with a working Follow button', async () => {
@@ -34,6 +35,7 @@ describe('GET /user/:username/popup', () => {
     expect(html).toContain(`id="popup-follow-${other.id}"`)
     expect(html).toContain(`data-hx-post="/follow/${other.username}?in=popup"`)
     expect(html).toContain('>Follow<')
+    expect(html).toContain(`href="/messages/${other.username}"`)
 
     await client.post(`/follow/${other.username}`)
     const again = await (await client.get(`/user/${other.username}/popup`)).text()
@@ -45,6 +47,7 @@ describe('GET /user/:username/popup', () => {
     const html = await (await client.get(`/user/${user.username}/popup`)).text()
     expect(html).toContain(user.username)
     expect(html).not.toContain('<form')
+    expect(html).not.toContain('href="/messages/')
   })
 
   it('answers a 404 fragment for an unknown user', async () => {

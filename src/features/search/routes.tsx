@@ -42,12 +42,15 @@ searchRoutes.get('/search', async (c) => {
   const raw = c.req.query('q') ?? ''
   const before = c.req.query('before')
   const fragment = isHtmxFragmentRequest(c)
+  const viewerId = c.var.user?.id
 
   const render = (results: SearchResults | null, error?: string) => {
     const title = results ? t('search.resultsFor', { q: raw }) : t('search.title')
-    const main = <SearchMain t={t} lang={lang} results={results} q={raw} error={error} />
+    const main = <SearchMain t={t} lang={lang} results={results} q={raw} error={error} viewerId={viewerId} />
     if (fragment) {
-      return c.html(<SearchMain t={t} lang={lang} results={results} q={raw} error={error} title={title} />)
+      return c.html(
+        <SearchMain t={t} lang={lang} results={results} q={raw} error={error} title={title} viewerId={viewerId} />,
+      )
     }
     return c.render(main, { title })
   }
@@ -84,6 +87,8 @@ searchRoutes.get('/search', async (c) => {
       : null
 
   // The next page under infinite scroll: only the items (and the loader after them).
-  if (fragment && after !== null) return c.html(<SearchHits t={t} lang={lang} q={raw} hits={hits} next={next} />)
+  if (fragment && after !== null) {
+    return c.html(<SearchHits t={t} lang={lang} q={raw} hits={hits} next={next} viewerId={viewerId} />)
+  }
   return render({ q: raw, people, hits, next })
 })

@@ -45,12 +45,19 @@ export function HighlightedBody(props: { hit: SearchHit }) {
 }
 
 /** One page of matching posts and, when there are more, the element that loads them. */
-export function SearchHits(props: { t: Translate; lang: Lang; q: string; hits: SearchHit[]; next: string | null }) {
+export function SearchHits(props: {
+  t: Translate
+  lang: Lang
+  q: string
+  hits: SearchHit[]
+  next: string | null
+  viewerId?: number | undefined
+}) {
   const { t, lang } = props
   return (
     <>
       {props.hits.map((hit) => (
-        <PostItem post={hit} t={t} lang={lang} body={<HighlightedBody hit={hit} />} />
+        <PostItem post={hit} t={t} lang={lang} body={<HighlightedBody hit={hit} />} viewerId={props.viewerId} />
       ))}
       <MoreLink next={props.next} baseUrl={searchUrl(props.q)} label={t('search.more')} />
     </>
@@ -90,6 +97,7 @@ export function SearchMain(props: {
   q: string
   error?: string
   title?: string
+  viewerId?: number | undefined
 }) {
   const { t, lang, results, q } = props
   return (
@@ -109,7 +117,7 @@ export function SearchMain(props: {
             <h2 id="search-posts-heading">{t('search.posts')}</h2>
             <div id="posts" class="post-list">
               {results.hits.length === 0 ? <p class="empty">{t('search.noResults')}</p> : null}
-              <SearchHits t={t} lang={lang} q={q} hits={results.hits} next={results.next} />
+              <SearchHits t={t} lang={lang} q={q} hits={results.hits} next={results.next} viewerId={props.viewerId} />
             </div>
           </section>
         </>
