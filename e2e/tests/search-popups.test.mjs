@@ -6,18 +6,8 @@ import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { ALICE } from '../seed.mjs'
-import {
-  BASE_URL,
-  countIn,
-  launchBrowser,
-  markPage,
-  newContext,
-  register,
-  screenshotDir,
-  stillSamePage,
-  uniqueName,
-} from '../lib.mjs'
+import { ALICE, BOB, SEEDED_PASSWORD } from '../seed.mjs'
+import { BASE_URL, countIn, launchBrowser, logIn, markPage, newContext, screenshotDir, stillSamePage } from '../lib.mjs'
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
@@ -106,7 +96,8 @@ test('search without JavaScript: the box is a plain form, links go to profiles',
 test('user popups', async (t) => {
   const context = await newContext(browser)
   const page = await context.newPage()
-  await register(page, uniqueName('pop'))
+  // The seeded bob follows alice (registering more members would hit the per-IP limit).
+  await logIn(page, BOB, SEEDED_PASSWORD)
   const popupRequests = []
   page.on('request', (request) => {
     if (request.url().endsWith('/popup')) popupRequests.push(request.url())
@@ -127,11 +118,16 @@ test('user popups', async (t) => {
     assert.ok(box.x >= 0 && box.x + box.width <= viewport.width, 'the popup is off screen')
   })
 
-  await t.test('Follow inside the popup works and its count updates', async () => {
-    const before = countIn(await popup.locator('.stats a[href$="/followers"]').textContent())
-    await popup.locator('form button', { hasText: 'Follow' }).click()
+  await t.test('Unfollow / Follow inside the popup work and its count updates', async () => {
+    const followers = async () => countIn(await popup.locator('.stats a[href$="/followers"]').textContent())
+    assert.equal(await popup.locator(`a[href="/messages/${ALICE}"]`).count(), 1, 'no Message button')
+    const before = await followers()
+    await popup.locator('form button', { hasText: 'Unfollow' }).click()
+    await popup.locator('form button', { hasText: /^Follow$/ }).waitFor()
+    assert.equal(await followers(), before - 1)
+    await popup.locator('form button', { hasText: /^Follow$/ }).click()
     await popup.locator('form button', { hasText: 'Unfollow' }).waitFor()
-    assert.equal(countIn(await popup.locator('.stats a[href$="/followers"]').textContent()), before + 1)
+    assert.equal(await followers(), before)
   })
 
   await t.test('Escape closes it', async () => {
@@ -176,7 +172,7 @@ for (const colorScheme of ['light', 'dark']) {
   test(`axe: search page and an open popup, ${colorScheme} mode`, async () => {
     const context = await newContext(browser, { colorScheme, bypassCSP: true })
     const page = await context.newPage()
-    await register(page, uniqueName('axe'))
+    await logIn(page, BOB, SEEDED_PASSWORD)
     await page.goto('/search?q=alice')
     await page.locator('.search-people').waitFor()
     assert.deepEqual(await seriousAxeViolations(page), [], 'search page')
