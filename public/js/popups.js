@@ -1,4 +1,4 @@
-/* global document, window, fetch, setTimeout, clearTimeout, CustomEvent */
+/* global fetch, setTimeout, clearTimeout, CustomEvent */
 // User popups (SPEC §12): resting the mouse on an author link, or focusing it from the
 // keyboard, for 500 ms shows a card from GET /user/:username/popup next to it. Each link
 // fetches its card once; Escape, moving away or focus leaving closes it. Touch keeps the

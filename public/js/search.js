@@ -1,4 +1,4 @@
-/* global document, location, URLSearchParams */
+/* global location, URLSearchParams */
 // The navigation's search box (src/features/search/views.tsx SearchBox). htmx sends the
 // typing to /search, swaps the results into #main and pushes the URL. Before it saves the
 // page for Back/Forward, the box's value attribute is set to the query that page shows
