@@ -14,7 +14,8 @@ describe('GET /user/:username/popup', () => {
     const html = await response.text()
     expect(html).not.toContain('<html')
     expect(html).toContain(`<a class="popup-name" href="/user/${user.username}">${user.username}</a>`)
-    expect(html).toMatch(/<img class="avatar" src="[^"]*s=64[^"]*" width="64" height="64"/)
+    // Shown at 64 px (the image asks for 2x, like every avatar).
+    expect(html).toMatch(/<img class="avatar" src="[^"]*s=128[^"]*" width="64" height="64"/)
     expect(html).toContain('I like &lt;b&gt;tea&lt;/b&gt;')
     expect(html).toContain('Last seen')
     expect(html).toContain('<time datetime=')
