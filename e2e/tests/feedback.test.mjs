@@ -2,7 +2,7 @@
 /* global document, htmx */
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { SPANISH_POST } from '../seed.mjs'
+import { BOB, SPANISH_POST } from '../seed.mjs'
 import { launchBrowser, newContext, register, uniqueName } from '../lib.mjs'
 
 let browser
@@ -77,7 +77,8 @@ test('failed htmx requests show a dismissable message next to the action; typed 
   })
 
   await t.test("an in-feed action's error appears beside it, not at the top", async () => {
-    await page.goto('/explore')
+    // Bob's profile: his one (Spanish) post stays on its first page, whatever other test files post to explore.
+    await page.goto(`/user/${BOB}`)
     await page.route('**/translate/*', (route) =>
       route.fulfill({
         status: 429,
