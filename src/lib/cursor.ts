@@ -28,7 +28,14 @@ export function parseCursor(raw: string | undefined | null): { ok: true; cursor:
   return { ok: true, cursor: { createdAt, id } }
 }
 
-export type Page<T> = { items: T[]; next: string | null }
+/**
+ * One page, newest first. `next` is the cursor for the older page; `newer`, on lists that
+ * page both ways, the cursor for the newer one (null on the first page).
+ */
+export type Page<T> = { items: T[]; next: string | null; newer?: string | null }
+
+/** Which page to read: older than `before`, or newer than `after` (first page: neither). */
+export type Paging = { before: Cursor | null; after?: Cursor | null; limit?: number }
 
 /**
  * Turns `size + 1` fetched rows (PAGE_SIZE unless an API client chose a limit) into a page: the extra row only tells whether an
@@ -41,9 +48,46 @@ export function toPage<T>(rows: T[], keyOf: (row: T) => Cursor, size = PAGE_SIZE
   return { items, next }
 }
 
-/** The `before` cursor of a paginated request; a malformed one is a 400, never a 500. */
-export function cursorFrom(c: Context): Cursor | null {
-  const parsed = parseCursor(c.req.query('before'))
+/**
+ * A page read with `pageRange`/`pageOrder` and `size + 1` rows. A `before` page (or the first)
+ * is `toPage` plus a `newer` cursor when it is not the first page. An `after` page came back
+ * oldest first: it is reversed, and the extra row only tells whether a newer page exists;
+ * its older page always exists (the cursor's own item is older).
+ */
+export function toKeysetPage<T>(rows: T[], keyOf: (row: T) => Cursor, paging: Paging): Page<T> {
+  const size = paging.limit ?? PAGE_SIZE
+  if (!paging.after) {
+    const page = toPage(rows, keyOf, size)
+    const first = page.items[0]
+    return { ...page, newer: paging.before && first ? encodeCursor(keyOf(first)) : null }
+  }
+  const items = rows.slice(0, size).reverse()
+  const newest = items[0]
+  const oldest = items[items.length - 1]
+  return {
+    items,
+    next: oldest ? encodeCursor(keyOf(oldest)) : null,
+    newer: rows.length > size && newest ? encodeCursor(keyOf(newest)) : null,
+  }
+}
+
+function queryCursor(c: Context, name: 'before' | 'after'): Cursor | null {
+  const parsed = parseCursor(c.req.query(name))
   if (!parsed.ok) throw new HttpError(400, 'errors.badCursor')
   return parsed.cursor
+}
+
+/** The `before` cursor of a paginated request; a malformed one is a 400, never a 500. */
+export function cursorFrom(c: Context): Cursor | null {
+  return queryCursor(c, 'before')
+}
+
+/**
+ * `before` and `after` of a list that pages both ways; either malformed is a 400. With both
+ * given, `after` wins (a Newer link never carries `before`).
+ */
+export function pagingFrom(c: Context): Paging {
+  const before = queryCursor(c, 'before')
+  const after = queryCursor(c, 'after')
+  return after ? { before: null, after } : { before }
 }

@@ -217,9 +217,26 @@ export function MoreLink(props: { next: string | null; baseUrl: string; label: s
   )
 }
 
+/**
+ * "Newer posts" above a list reached with `before` or `after`: an ordinary link (no htmx) to
+ * the page just newer than the first item shown. Nothing on the first page.
+ */
+export function NewerLink(props: { newer: string | null | undefined; baseUrl: string; label: string }) {
+  if (!props.newer) return null
+  const sep = props.baseUrl.includes('?') ? '&' : '?'
+  return (
+    <p class="newer">
+      <a href={`${props.baseUrl}${sep}after=${encodeURIComponent(props.newer)}`} class="button secondary" rel="prev">
+        {props.label}
+      </a>
+    </p>
+  )
+}
+
 export function PostList(props: {
   posts: PostView[]
   next: string | null
+  newer?: string | null
   baseUrl: string
   t: Translate
   lang: Lang
@@ -227,14 +244,17 @@ export function PostList(props: {
   viewerId?: number | undefined
 }) {
   return (
-    <section id="posts" class="post-list" aria-live="polite">
-      {props.posts.length === 0 ? (
-        <p class="empty" id="posts-empty">
-          {props.empty}
-        </p>
-      ) : null}
-      <PostPage {...props} />
-    </section>
+    <>
+      <NewerLink newer={props.newer} baseUrl={props.baseUrl} label={props.t('posts.newer')} />
+      <section id="posts" class="post-list" aria-live="polite">
+        {props.posts.length === 0 ? (
+          <p class="empty" id="posts-empty">
+            {props.empty}
+          </p>
+        ) : null}
+        <PostPage {...props} />
+      </section>
+    </>
   )
 }
 

@@ -1,8 +1,8 @@
-import { and, desc, eq, inArray, or, sql } from 'drizzle-orm'
-import { olderThan } from '../../db/keyset'
+import { and, eq, inArray, or, sql } from 'drizzle-orm'
+import { pageOrder, pageRange } from '../../db/keyset'
 import type { Db } from '../../db/client'
 import { follows, postTranslations, posts, timelineEntries, users } from '../../db/schema'
-import { PAGE_SIZE, toPage, type Cursor, type Page } from '../../lib/cursor'
+import { PAGE_SIZE, toKeysetPage, type Cursor, type Page, type Paging } from '../../lib/cursor'
 import type { PostView } from '../../views/components'
 
 const postColumns = {
@@ -15,35 +15,28 @@ const postColumns = {
 
 const cursorOf = (post: PostView): Cursor => ({ createdAt: post.createdAt, id: post.id })
 
-/** Every member's posts, newest first. */
-export async function listExplorePosts(
-  db: Db,
-  opts: { before: Cursor | null; limit?: number },
-): Promise<Page<PostView>> {
+/** Every member's posts, newest first (a page older than `before` or newer than `after`). */
+export async function listExplorePosts(db: Db, opts: Paging): Promise<Page<PostView>> {
   const rows = await db
     .select(postColumns)
     .from(posts)
     .innerJoin(users, eq(users.id, posts.userId))
-    .where(olderThan(posts.createdAt, posts.id, opts.before))
-    .orderBy(desc(posts.createdAt), desc(posts.id))
+    .where(pageRange(posts.createdAt, posts.id, opts))
+    .orderBy(...pageOrder(posts.createdAt, posts.id, opts))
     .limit((opts.limit ?? PAGE_SIZE) + 1)
-  return toPage(rows, cursorOf, opts.limit)
+  return toKeysetPage(rows, cursorOf, opts)
 }
 
 /** One member's posts, newest first. */
-export async function listUserPosts(
-  db: Db,
-  userId: number,
-  opts: { before: Cursor | null; limit?: number },
-): Promise<Page<PostView>> {
+export async function listUserPosts(db: Db, userId: number, opts: Paging): Promise<Page<PostView>> {
   const rows = await db
     .select(postColumns)
     .from(posts)
     .innerJoin(users, eq(users.id, posts.userId))
-    .where(and(eq(posts.userId, userId), olderThan(posts.createdAt, posts.id, opts.before)))
-    .orderBy(desc(posts.createdAt), desc(posts.id))
+    .where(and(eq(posts.userId, userId), pageRange(posts.createdAt, posts.id, opts)))
+    .orderBy(...pageOrder(posts.createdAt, posts.id, opts))
     .limit((opts.limit ?? PAGE_SIZE) + 1)
-  return toPage(rows, cursorOf, opts.limit)
+  return toKeysetPage(rows, cursorOf, opts)
 }
 
 /**
@@ -51,25 +44,16 @@ export async function listUserPosts(
  * Reads the fanned-out `timeline_entries` (one index range), so the cost of a page does
  * not grow with the number of followed people or the scroll depth.
  */
-export async function listHomeTimeline(
-  db: Db,
-  userId: number,
-  opts: { before: Cursor | null; limit?: number },
-): Promise<Page<PostView>> {
+export async function listHomeTimeline(db: Db, userId: number, opts: Paging): Promise<Page<PostView>> {
   const rows = await db
     .select(postColumns)
     .from(timelineEntries)
     .innerJoin(posts, eq(posts.id, timelineEntries.postId))
     .innerJoin(users, eq(users.id, posts.userId))
-    .where(
-      and(
-        eq(timelineEntries.ownerId, userId),
-        olderThan(timelineEntries.createdAt, timelineEntries.postId, opts.before),
-      ),
-    )
-    .orderBy(desc(timelineEntries.createdAt), desc(timelineEntries.postId))
+    .where(and(eq(timelineEntries.ownerId, userId), pageRange(timelineEntries.createdAt, timelineEntries.postId, opts)))
+    .orderBy(...pageOrder(timelineEntries.createdAt, timelineEntries.postId, opts))
     .limit((opts.limit ?? PAGE_SIZE) + 1)
-  return toPage(rows, cursorOf, opts.limit)
+  return toKeysetPage(rows, cursorOf, opts)
 }
 
 function postWithKey(authorId: number, formKey: string) {

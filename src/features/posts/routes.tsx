@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../../env'
-import { cursorFrom } from '../../lib/cursor'
+import { pagingFrom } from '../../lib/cursor'
 import { setFlash } from '../../lib/flash'
 import { readForm, validateForm } from '../../lib/forms'
 import { isHtmx, isHtmxFragmentRequest } from '../../lib/htmx'
@@ -23,13 +23,13 @@ export const postsRoutes = new Hono<AppEnv>()
 postsRoutes.get('/', requireUser, async (c) => {
   const { db, t, lang } = c.var
   const user = c.var.user!
-  const before = cursorFrom(c)
+  const paging = pagingFrom(c)
   c.header('Vary', 'HX-Request')
   if (isHtmxFragmentRequest(c)) {
-    const page = await listHomeTimeline(db, user.id, { before })
+    const page = await listHomeTimeline(db, user.id, paging)
     return c.html(<PostPage posts={page.items} next={page.next} baseUrl="/" t={t} lang={lang} viewerId={user.id} />)
   }
-  const page = await listHomeTimeline(db, user.id, { before })
+  const page = await listHomeTimeline(db, user.id, paging)
   // Suggestions are read here only for an empty timeline; otherwise htmx loads them.
   const suggestions = page.items.length === 0 ? await listWhoToFollow(db, user.id) : []
   return c.render(
@@ -87,7 +87,7 @@ postsRoutes.post('/', requireUser, async (c) => {
 postsRoutes.get('/explore', async (c) => {
   const { db, t, lang } = c.var
   const viewerId = c.var.user?.id
-  const page = await listExplorePosts(db, { before: cursorFrom(c) })
+  const page = await listExplorePosts(db, pagingFrom(c))
   c.header('Vary', 'HX-Request')
   if (isHtmxFragmentRequest(c)) {
     return c.html(

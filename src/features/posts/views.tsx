@@ -104,6 +104,7 @@ export function HomePage(props: {
         <PostList
           posts={page.items}
           next={page.next}
+          newer={page.newer ?? null}
           baseUrl="/"
           t={t}
           lang={lang}
@@ -124,6 +125,7 @@ export function ExplorePage(props: { t: Translate; lang: Lang; page: Page<PostVi
       <PostList
         posts={page.items}
         next={page.next}
+        newer={page.newer ?? null}
         baseUrl="/explore"
         t={t}
         lang={lang}

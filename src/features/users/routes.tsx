@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../../env'
-import { cursorFrom } from '../../lib/cursor'
+import { cursorFrom, pagingFrom } from '../../lib/cursor'
 import { setFlash } from '../../lib/flash'
 import { readForm, validateForm } from '../../lib/forms'
 import { isHtmxFragmentRequest } from '../../lib/htmx'
@@ -26,10 +26,10 @@ async function userFromPath(c: Context<AppEnv>) {
 usersRoutes.get('/user/:username', async (c) => {
   const { db, t, lang } = c.var
   const user = await userFromPath(c)
-  const before = cursorFrom(c)
+  const paging = pagingFrom(c)
   const viewer = c.var.user
   const [page, following] = await Promise.all([
-    listUserPosts(db, user.id, { before }),
+    listUserPosts(db, user.id, paging),
     viewer && viewer.id !== user.id ? isFollowing(db, viewer.id, user.id) : Promise.resolve(false),
   ])
   c.header('Vary', 'HX-Request')

@@ -89,6 +89,7 @@ export function ProfilePage(props: {
       <PostList
         posts={page.items}
         next={page.next}
+        newer={page.newer ?? null}
         baseUrl={`/user/${encodeURIComponent(user.username)}`}
         t={t}
         lang={lang}
