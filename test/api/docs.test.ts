@@ -34,6 +34,7 @@ describe('GET /api/openapi.json', () => {
         'GET /api/messages/{username}',
         'POST /api/messages/{username}',
         'DELETE /api/messages/{username}/{id}',
+        'GET /api/search',
       ].sort(),
     )
     // The path id is required (the z.coerce.number() trap of DECISIONS.md is avoided).
@@ -43,6 +44,10 @@ describe('GET /api/openapi.json', () => {
     expect(params.find((p) => p.name === 'id')?.required).toBe(true)
     // Request validation and the document share one schema: the form's username rule.
     expect(JSON.stringify(doc.components.schemas.NewUser)).toContain('^[A-Za-z0-9_]{3,32}$')
+    // Search: q is required, and the answer is its own strict schema.
+    const search = doc.paths['/api/search']!.get as unknown as { parameters: { name: string; required?: boolean }[] }
+    expect(search.parameters.find((p) => p.name === 'q')?.required).toBe(true)
+    expect(doc.components.schemas.SearchResults).toMatchObject({ additionalProperties: false })
   })
 })
 

@@ -10,6 +10,7 @@ import { authenticate, burstPerIp, rateLimit, type ApiEnv } from './middleware'
 import { registerGraphRoutes } from './graph-routes'
 import { registerMessageRoutes } from './messages-routes'
 import { registerPostRoutes } from './posts-routes'
+import { registerSearchRoutes } from './search-routes'
 import { registerTokenRoutes } from './tokens-routes'
 import { registerUserRoutes } from './users-routes'
 
@@ -85,6 +86,7 @@ registerUserRoutes(apiApp)
 registerGraphRoutes(apiApp)
 registerPostRoutes(apiApp)
 registerMessageRoutes(apiApp)
+registerSearchRoutes(apiApp)
 
 export const OPENAPI_CONFIG = {
   openapi: '3.1.0' as const,

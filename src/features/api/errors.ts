@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   403: 'forbidden',
   404: 'not_found',
   405: 'method_not_allowed',
+  409: 'conflict',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   422: 'validation_failed',
@@ -30,6 +31,7 @@ const DEFAULT_MESSAGES: Record<ErrorStatus, MessageKey> = {
   403: 'api.error.forbidden',
   404: 'api.error.notFound',
   405: 'api.error.methodNotAllowed',
+  409: 'api.error.conflict',
   413: 'api.error.tooLarge',
   415: 'api.error.unsupportedType',
   422: 'api.error.validation',
@@ -55,7 +57,11 @@ export class ApiError extends Error {
   constructor(
     readonly status: ErrorStatus,
     readonly messageKey?: MessageKey,
-    readonly options: { fields?: Record<string, MessageKey>; headers?: Record<string, string> } = {},
+    readonly options: {
+      fields?: Record<string, MessageKey>
+      headers?: Record<string, string>
+      params?: Record<string, string | number>
+    } = {},
   ) {
     super(messageKey ?? ERROR_CODES[status])
   }
@@ -78,9 +84,13 @@ export function errorResponse(
   messageKey?: MessageKey,
   fields?: Record<string, MessageKey>,
   headers: Record<string, string> = {},
+  params?: Record<string, string | number>,
 ) {
   const t = apiTranslator(c)
-  const body: ApiErrorBody = { error: ERROR_CODES[status], message: t(messageKey ?? DEFAULT_MESSAGES[status]) }
+  const body: ApiErrorBody = {
+    error: ERROR_CODES[status],
+    message: t(messageKey ?? DEFAULT_MESSAGES[status], params),
+  }
   if (fields) body.fields = Object.fromEntries(Object.entries(fields).map(([name, key]) => [name, t(key)]))
   if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="microblog"')
   for (const [name, value] of Object.entries(headers)) c.header(name, value)
@@ -90,7 +100,8 @@ export function errorResponse(
 /** Maps anything thrown under /api to its JSON answer; null for an unexpected error (→ 500). */
 export function knownErrorResponse(c: Context, error: unknown) {
   if (error instanceof ApiError) {
-    return errorResponse(c, error.status, error.messageKey, error.options.fields, error.options.headers)
+    const { fields, headers, params } = error.options
+    return errorResponse(c, error.status, error.messageKey, fields, headers, params)
   }
   if (error instanceof HTTPException) {
     // Hono's own: a malformed JSON body (400), a body without a JSON Content-Type (415).
@@ -109,6 +120,7 @@ export function errorResponses(...statuses: ErrorStatus[]) {
     403: 'Not allowed for this member',
     404: 'No such resource',
     405: 'Method not allowed',
+    409: 'Conflicts with an earlier request',
     413: 'Body over 64 KB',
     415: 'Body is not JSON',
     422: 'Validation failed (see `fields`)',

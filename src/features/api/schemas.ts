@@ -101,6 +101,19 @@ export const postJsonSchema = z
 export const userPageSchema = pageOf(userSummarySchema, 'UserPage')
 export const postPageSchema = pageOf(postJsonSchema, 'PostPage')
 
+/** `GET /api/search`: a page of posts (`items`), plus matching members on the first page. */
+export const searchPageSchema = z
+  .strictObject({
+    q: z.string().openapi({ description: 'The query, as sent.' }),
+    items: z.array(postJsonSchema),
+    people: z.array(userSummarySchema).openapi({
+      description: 'Members whose username starts with `q` (at most 5; first page only).',
+    }),
+    _meta: pageMeta,
+    _links: pageLinks,
+  })
+  .openapi('SearchResults')
+
 export const tokenSchema = z
   .strictObject({
     token: z.string().openapi({ description: 'Send as `Authorization: Bearer <token>`.' }),

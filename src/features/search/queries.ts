@@ -21,12 +21,18 @@ export type SearchHit = PostView & { score: number; marked: string }
 
 /**
  * One page of posts matching `match` (an expression from `toFtsQuery`, bound as a
- * parameter), best first: bm25 (lower is better), then newest on ties, by (created_at, id)
- * like every timeline. Short posts tie a lot (the reference data has ~45 distinct scores
- * among 17,000 matches), so the tie order matters and is part of the cursor.
+ * parameter) — `limit` + 1 rows, the extra one telling whether there is more — best
+ * first: bm25 (lower is better), then newest on ties, by (created_at, id) like every
+ * timeline. Short posts tie a lot (the reference data has ~45 distinct scores among
+ * 17,000 matches), so the tie order matters and is part of the cursor.
  * `marked` is the body with each match wrapped in MARK_START/MARK_END by FTS5's highlight().
  */
-export async function searchPosts(db: Db, match: string, after: SearchCursor | null): Promise<SearchHit[]> {
+export async function searchPosts(
+  db: Db,
+  match: string,
+  after: SearchCursor | null,
+  limit = PAGE_SIZE,
+): Promise<SearchHit[]> {
   const rows = await db.all<{
     id: number
     score: number
@@ -37,7 +43,7 @@ export async function searchPosts(db: Db, match: string, after: SearchCursor | n
     author_id: number
     username: string
     email: string
-  }>(searchPostsSql(match, after))
+  }>(searchPostsSql(match, after, limit))
   return rows.map((row) => ({
     id: row.id,
     score: row.score,
@@ -54,7 +60,7 @@ export async function searchPosts(db: Db, match: string, after: SearchCursor | n
  * the lookups (highlight() by rowid). Left to itself the planner once chose to scan every
  * match of posts_fts and probe the page, reading ~4.5 rows per matching post.
  */
-export function searchPostsSql(match: string, after: SearchCursor | null) {
+export function searchPostsSql(match: string, after: SearchCursor | null, limit = PAGE_SIZE) {
   const afterScore = after?.score ?? null
   const afterAt = after?.createdAt ?? null
   const afterId = after?.id ?? null
@@ -72,7 +78,7 @@ export function searchPostsSql(match: string, after: SearchCursor | null) {
       SELECT id, score, created_at FROM ranked
       WHERE ${afterScore} IS NULL OR score > ${afterScore} OR (score = ${afterScore} AND (
         created_at < ${afterAt} OR (created_at = ${afterAt} AND id < ${afterId})))
-      ORDER BY score, created_at DESC, id DESC LIMIT ${PAGE_SIZE + 1}
+      ORDER BY score, created_at DESC, id DESC LIMIT ${limit + 1}
     )
     SELECT page.id AS id, page.score AS score,
       highlight(posts_fts, 0, ${MARK_START}, ${MARK_END}) AS marked,

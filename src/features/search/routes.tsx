@@ -5,34 +5,17 @@ import { toFtsQuery } from '../../lib/fts-query'
 import { isHtmxFragmentRequest } from '../../lib/htmx'
 import { HttpError } from '../../lib/http-error'
 import { clientIp } from '../../lib/rate-limit'
-import { signCursor, verifyCursor } from '../../lib/signed-cursor'
+import { readSearchCursor, searchAllowed, searchKeyForIp, SEARCH_RETRY_SECONDS, signSearchCursor } from './guard'
 import { searchPeople, searchPosts, type SearchCursor } from './queries'
-import { QUERY_MAX, searchCursorSchema, searchQuerySchema, usernamePrefixSchema } from './schemas'
+import { QUERY_MAX, searchQuerySchema, usernamePrefixSchema } from './schemas'
 import { SearchHits, SearchMain, type SearchResults } from './views'
 
 export const searchRoutes = new Hono<AppEnv>()
 
-/**
- * Signs search cursors. Set CURSOR_SECRET as a secret in production; the fallback only
- * keeps local runs and tests working (a forged cursor can at worst move a reader within
- * public search results, never reach anything else).
- */
-const DEV_CURSOR_SECRET = 'microblog-development-cursor-secret'
-
-function cursorSecret(c: Context<AppEnv>): string {
-  return c.env.CURSOR_SECRET || DEV_CURSOR_SECRET
-}
-
-/**
- * Searching costs D1 reads, so each address gets SEARCH_RATE_LIMITER's allowance (the
- * Workers Rate Limiting binding, 30 per 10 s in wrangler.toml). A missing binding (the
- * benchmark's plain workerd set-up) means no limit.
- */
 async function limitSearches(c: Context<AppEnv>): Promise<void> {
-  const limiter = c.env.SEARCH_RATE_LIMITER
-  if (!limiter) return
-  const { success } = await limiter.limit({ key: `search:${clientIp((name) => c.req.header(name))}` })
-  if (!success) throw new HttpError(429, 'search.tooMany', 10)
+  if (!(await searchAllowed(c.env, searchKeyForIp(clientIp((name) => c.req.header(name)))))) {
+    throw new HttpError(429, 'search.tooMany', SEARCH_RETRY_SECONDS)
+  }
 }
 
 searchRoutes.get('/search', async (c) => {
@@ -66,9 +49,8 @@ searchRoutes.get('/search', async (c) => {
   let after: SearchCursor | null = null
   if (before !== undefined) {
     // Tamper check first: the cursor must be one this server signed for this very query.
-    const parsed = searchCursorSchema.safeParse(match ? await verifyCursor(cursorSecret(c), match, before) : null)
-    if (!parsed.success) throw new HttpError(400, 'errors.badCursor')
-    after = parsed.data
+    after = await readSearchCursor(c.env, match, before)
+    if (!after) throw new HttpError(400, 'errors.badCursor')
   }
 
   const [rows, people] = await Promise.all([
@@ -77,14 +59,7 @@ searchRoutes.get('/search', async (c) => {
   ])
   const hits = rows.slice(0, PAGE_SIZE)
   const last = hits[hits.length - 1]
-  const next =
-    match && last && rows.length > PAGE_SIZE
-      ? await signCursor(cursorSecret(c), match, {
-          score: last.score,
-          createdAt: last.createdAt,
-          id: last.id,
-        } satisfies SearchCursor)
-      : null
+  const next = match && last && rows.length > PAGE_SIZE ? await signSearchCursor(c.env, match, last) : null
 
   // The next page under infinite scroll: only the items (and the loader after them).
   if (fragment && after !== null) {
