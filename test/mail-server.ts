@@ -79,6 +79,9 @@ export default async function setup(project: TestProject) {
       })
     },
   })
+  // A client that drops its connection (a test file's isolate torn down mid-delivery) emits
+  // ECONNRESET here; unhandled, it would end the whole test run.
+  smtp.on('error', () => {})
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve))
   const smtpPort = (smtp.server.address() as AddressInfo).port
 
