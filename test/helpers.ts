@@ -38,6 +38,8 @@ type RequestOptions = {
 export class Client {
   cookies = new Map<string, string>()
   ip: string
+  /** Where requests go; a test may send them to an app with other bindings. */
+  transport: (request: Request) => Promise<Response> = (request) => exports.default.fetch(request)
 
   constructor(ip = `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`) {
     this.ip = ip
@@ -52,9 +54,7 @@ export class Client {
     if (init.htmx) headers.set('HX-Request', 'true')
     const method = (init.method ?? 'GET').toUpperCase()
     if (method !== 'GET' && init.origin !== null) headers.set('Origin', init.origin ?? ORIGIN)
-    const response = await exports.default.fetch(
-      new Request(`${ORIGIN}${path}`, { ...init, headers, redirect: 'manual' }),
-    )
+    const response = await this.transport(new Request(`${ORIGIN}${path}`, { ...init, headers, redirect: 'manual' }))
     for (const line of response.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';')
       const index = pair!.indexOf('=')

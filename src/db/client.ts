@@ -1,13 +1,19 @@
-import { drizzle } from 'drizzle-orm/d1'
+import { drizzle, DrizzleD1Database } from 'drizzle-orm/d1'
+import { SQLiteD1Session } from 'drizzle-orm/d1/session'
 import * as schema from './schema'
 
+/** What the app queries through: the D1 binding itself, or one Sessions API session of it. */
+export type D1Client = D1Database | D1DatabaseSession
+
 /**
- * Builds the app's Drizzle client. With `stats` (only `npm run bench` and tests pass one)
- * every statement also adds what D1 reports in `meta` — rows read and written — to it.
- * Without it the binding is used as is: production pays nothing for the counting.
+ * Builds the app's Drizzle client over the binding or over a session (`env.DB.withSession`,
+ * read replication: see middleware/db.ts). With `stats` (only `npm run bench` and tests pass
+ * one) every statement also adds what D1 reports in `meta` — rows read and written — to it.
+ * Without it the client is used as is: production pays nothing for the counting.
  */
-export function createDb(d1: D1Database, stats?: D1Stats) {
-  if (stats) return drizzle(countingD1(d1, stats), { schema })
+export function createDb(d1: D1Client, stats?: D1Stats) {
+  if (stats) return sessionClient(countingD1(d1, stats))
+  if (!isBinding(d1)) return sessionClient(d1)
   // drizzle() with a schema builds its relational config each call (a few % of a page's
   // CPU in `npm run bench`); the binding outlives requests, so reuse one client per binding.
   let db = clients.get(d1)
@@ -18,7 +24,46 @@ export function createDb(d1: D1Database, stats?: D1Stats) {
   return db
 }
 
-const clients = new WeakMap<D1Database, ReturnType<typeof drizzle<typeof schema, D1Database>>>()
+/**
+ * A Drizzle client over a session that starts at the primary: for queue consumers and cron,
+ * which must see every write already made (a replica may lag behind).
+ */
+export function createPrimaryDb(d1: D1Database) {
+  return createDb(d1.withSession('first-primary'))
+}
+
+type DrizzleDb = ReturnType<typeof drizzle<typeof schema, D1Database>>
+
+const clients = new WeakMap<D1Database, DrizzleDb>()
+
+function isBinding(d1: D1Client): d1 is D1Database {
+  return 'withSession' in d1
+}
+
+let template: DrizzleDb | null = null
+
+/**
+ * A client over a request's own session. Drizzle 0.45's D1 driver is typed for the binding
+ * only, but it calls nothing but `prepare()` and `batch()`, which a session has too. A new
+ * session per request would otherwise mean a new `drizzle()` per request, rebuilding the
+ * relational config each time; instead the dialect and config of one template client are
+ * shared (both are read-only after construction) and only the driver session is new.
+ */
+function sessionClient(d1: D1Client): DrizzleDb {
+  const client = d1 as unknown as D1Database
+  // Built over a placeholder so that it keeps no session alive; it never runs a query.
+  template ??= drizzle({} as D1Database, { schema })
+  const { dialect } = template as unknown as { dialect: ConstructorParameters<typeof SQLiteD1Session>[1] }
+  const config = {
+    fullSchema: template._.fullSchema,
+    schema: template._.schema!,
+    tableNamesMap: template._.tableNamesMap,
+  }
+  const session = new SQLiteD1Session<typeof schema, typeof config.schema>(client, dialect, config, {})
+  const db = new DrizzleD1Database<typeof schema>('async', dialect, session, config) as DrizzleDb
+  db.$client = client
+  return db
+}
 
 export type Db = ReturnType<typeof createDb>
 
@@ -97,7 +142,8 @@ class CountingStatement {
   }
 }
 
-function countingD1(d1: D1Database, stats: D1Stats): D1Database {
+function countingD1(d1: D1Client, stats: D1Stats): D1Client {
+  // Only prepare() and batch() are used by Drizzle; a session has nothing else.
   const counting = {
     prepare: (sql: string) => new CountingStatement(d1.prepare(sql), sql, stats),
     async batch<T>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
@@ -106,9 +152,7 @@ function countingD1(d1: D1Database, stats: D1Stats): D1Database {
       for (const result of results) addMeta(stats, result.meta)
       return results
     },
-    exec: (sql: string) => d1.exec(sql),
-    withSession: (constraint?: D1SessionBookmark | D1SessionConstraint) => d1.withSession(constraint),
-    dump: () => d1.dump(),
+    getBookmark: () => ('getBookmark' in d1 ? d1.getBookmark() : null),
   }
-  return counting as unknown as D1Database
+  return counting as unknown as D1DatabaseSession
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { createDb } from '../db/client'
+import { createPrimaryDb } from '../db/client'
 import type { Bindings } from '../env'
 import { enqueueJob, failJob, recordJobAttemptFailed } from './queries'
 import { runJobSlice } from './runner'
@@ -33,7 +33,7 @@ export function jobRetryDelaySeconds(attempts: number): number {
  * from its last saved chunk), until the job is failed after MAX_JOB_ATTEMPTS.
  */
 export async function handleJobsBatch(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
-  const db = createDb(env.DB)
+  const db = createPrimaryDb(env.DB)
   for (const message of batch.messages) {
     const parsed = jobMessageSchema.safeParse(message.body)
     if (!parsed.success) {
@@ -58,7 +58,7 @@ export async function handleJobsBatch(batch: MessageBatch<unknown>, env: Binding
 
 /** A job message that failed every retry of the platform: its job is failed, in plain words. */
 export async function handleJobsDeadLetterBatch(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
-  const db = createDb(env.DB)
+  const db = createPrimaryDb(env.DB)
   for (const message of batch.messages) {
     const parsed = jobMessageSchema.safeParse(message.body)
     if (parsed.success) await failJob(db, parsed.data.jobId, 'jobs.errorRepeated')

@@ -1,4 +1,4 @@
-import { createDb, type Db } from '../db/client'
+import { createPrimaryDb, type Db } from '../db/client'
 import type { Bindings } from '../env'
 import { deleteR2Prefix } from './export-files'
 import { exportPrefix } from './export-job'
@@ -108,7 +108,7 @@ export async function runDailyPrunes(env: Bindings, now = Date.now()): Promise<P
  */
 export async function checkStuckJobs(env: Bindings, now = Date.now()): Promise<PruneSummary> {
   const started = Date.now()
-  const db: Db = createDb(env.DB)
+  const db: Db = createPrimaryDb(env.DB)
   let failed = 0
   let requeued = 0
   let chunks = 0

@@ -1,4 +1,4 @@
-import { createDb, type Db } from '../db/client'
+import { createPrimaryDb, type Db } from '../db/client'
 import type { Job } from '../db/schema'
 import type { Bindings } from '../env'
 import { runDeleteAccountStep } from './delete-account-job'
@@ -29,7 +29,7 @@ export async function runJobSlice(
   jobId: number,
   options: SliceOptions = {},
 ): Promise<'more' | 'done' | 'gone'> {
-  const db = createDb(env.DB)
+  const db = createPrimaryDb(env.DB)
   const job = await getJob(db, jobId)
   if (!job || (job.state !== 'queued' && job.state !== 'running')) return 'gone'
   if (!(await markJobRunning(db, jobId))) return 'gone'

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { sha256 } from '@oslojs/crypto/sha2'
 import { encodeHexLowerCase } from '@oslojs/encoding'
-import { createDb } from '../db/client'
+import { createPrimaryDb } from '../db/client'
 import type { Bindings } from '../env'
 import { createTranslator, DEFAULT_LANGUAGE } from '../lib/i18n'
 import { logError, safeError, safeErrorText } from '../lib/log'
@@ -48,7 +48,7 @@ async function sendClaimed(
   now: number,
   send: (previousSentAt: number | null) => Promise<void>,
 ): Promise<void> {
-  const db = createDb(env.DB)
+  const db = createPrimaryDb(env.DB)
   const claim = await claimAlert(db, fingerprint, ALERT_WINDOW_MS, now)
   if (!claim.claimed) return
   try {
@@ -146,7 +146,7 @@ export async function alertAdminsOfDeadLetters(env: Bindings, parked: ParkedEmai
   await sendClaimed(env, 'dead-letter', now, async (previousSentAt) => {
     const t = createTranslator(DEFAULT_LANGUAGE)
     // Bursts inside the last alert's window got no email of their own: say how many.
-    const recorded = previousSentAt === null ? 0 : await countDeadLettersSince(createDb(env.DB), previousSentAt)
+    const recorded = previousSentAt === null ? 0 : await countDeadLettersSince(createPrimaryDb(env.DB), previousSentAt)
     const more = Math.max(0, recorded - parked.length)
     const subject = clipLine(t('alerts.deadLetter.subject', { count: parked.length }), MAX_SUBJECT_LENGTH)
     const items = parked.map((p) =>

@@ -1,4 +1,4 @@
-import { createDb, type Db } from '../db/client'
+import { createPrimaryDb, type Db } from '../db/client'
 import type { Bindings } from '../env'
 import { safeErrorText } from '../lib/log'
 import { alertAdminsOfDeadLetters, type ParkedEmail } from './alerts'
@@ -66,7 +66,7 @@ function errorText(error: unknown): string {
  * a lost ack) is acked without sending.
  */
 export async function handleEmailBatch(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
-  const db = createDb(env.DB)
+  const db = createPrimaryDb(env.DB)
   const config = readTransportConfig(env)
   let transport: Transport | null = null
   try {
@@ -131,7 +131,7 @@ async function parkInvalid(db: Db, queue: string, message: Message<unknown>, env
  * recorded but raise no alert of their own, so an alert that keeps dying cannot loop.
  */
 export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
-  const db = createDb(env.DB)
+  const db = createPrimaryDb(env.DB)
   const parked: ParkedEmail[] = []
   for (const message of batch.messages) {
     const parsed = emailMessageSchema.safeParse(message.body)

@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { isMessageKey, type MessageKey } from '../../lib/i18n'
-import { withDb } from '../../middleware/db'
+import { withApiDb } from '../../middleware/db'
 import { reportUnexpectedError } from '../../queue/alerts'
 import { docsRoutes } from './docs'
 import { ApiError, errorResponse, knownErrorResponse } from './errors'
@@ -38,7 +38,7 @@ apiApp.use(
   cors({
     origin: '*',
     allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowHeaders: ['Authorization', 'Content-Type', 'Accept-Language'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Accept-Language', 'X-D1-Bookmark'],
     exposeHeaders: [
       'RateLimit-Policy',
       'RateLimit-Limit',
@@ -47,6 +47,7 @@ apiApp.use(
       'Retry-After',
       'WWW-Authenticate',
       'Allow',
+      'X-D1-Bookmark',
     ],
     maxAge: 600,
   }),
@@ -65,7 +66,7 @@ apiApp.use(
     },
   }),
 )
-apiApp.use(withDb)
+apiApp.use(withApiDb)
 apiApp.use(burstPerIp)
 apiApp.use(authenticate)
 apiApp.use(rateLimit)
@@ -95,7 +96,10 @@ export const OPENAPI_CONFIG = {
     version: '1.0.0',
     description:
       'JSON over HTTPS. Get a token with `POST /api/tokens` (HTTP Basic), then send ' +
-      '`Authorization: Bearer <token>`. Lists are keyset-paginated: follow `_links.next`.',
+      '`Authorization: Bearer <token>`. Lists are keyset-paginated: follow `_links.next`. ' +
+      'Read-your-writes: every answer carries `X-D1-Bookmark`; send it back in the ' +
+      '`X-D1-Bookmark` request header and the next request reads data at least that new ' +
+      '(without it, reads may come from a database replica a moment behind).',
   },
 }
 
