@@ -4,6 +4,7 @@
 //   npm run bench                                   generated data set (deterministic)
 //   npm run bench -- --data ../shared/bench-data    the CSV files of the reference data set
 //   npm run bench -- --duration 20 --connections 32
+//   npm run bench -- --profile                      also a CPU profile of each row (bench/profile.mjs)
 //
 // Prints a table and writes the same as JSON to bench/results/. Nothing is left behind:
 // the bundle and the database live in a temporary folder removed at the end.
@@ -18,6 +19,7 @@ import { parseArgs } from 'node:util'
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
 import { unstable_readConfig } from 'wrangler'
 import { BENCH_PASSWORD, BENCH_USER, generateDataset, loadCsvDataset, writeDataset, writeMessages } from './dataset.mjs'
+import { openProfiler } from './profile.mjs'
 import { COMMON_TERM, PREFIX_TERM, RARE_TERM, addRarePosts, nextSearchHref } from './search.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -28,7 +30,8 @@ const { values: args } = parseArgs({
     data: { type: 'string' },
     duration: { type: 'string', default: '12' },
     connections: { type: 'string', default: '32' },
-    profile: { type: 'string', default: 'user0001' },
+    'profile-user': { type: 'string', default: 'user0001' },
+    profile: { type: 'boolean', default: false },
   },
 })
 const DURATION = Number(args.duration)
@@ -101,7 +104,15 @@ async function main() {
     const buildDir = join(tmp, 'build')
     const stateDir = join(tmp, 'state')
     log('bundling the worker (wrangler deploy --dry-run)')
-    wrangler(['deploy', '--dry-run', '--outdir', buildDir, '--env', ''])
+    wrangler([
+      'deploy',
+      '--dry-run',
+      '--outdir',
+      buildDir,
+      '--env',
+      '',
+      ...(args.profile ? ['--upload-source-maps'] : []),
+    ])
     log('applying migrations to a fresh local D1')
     wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', stateDir])
 
@@ -114,6 +125,7 @@ async function main() {
         // Miniflare's per-request console log (a subrequest to Node for every request) is
         // dev tooling, not the app: it would cost every route, the bare one included.
         logRequests: false,
+        ...(args.profile ? { inspectorPort: 0 } : {}),
         resourcePersistencePath: join(stateDir, 'v3'),
         workers: [
           workerOptions(buildDir, 'app', API_LIMITS_OFF),
@@ -128,7 +140,7 @@ async function main() {
     log(`loading ${data.source}`)
     const loadStart = Date.now()
     const counts = await writeDataset(await mf.getD1Database('DB', 'app'), data)
-    Object.assign(counts, await writeMessages(await mf.getD1Database('DB', 'app'), args.profile))
+    Object.assign(counts, await writeMessages(await mf.getD1Database('DB', 'app'), args['profile-user']))
     const firstPostAt = data.posts.reduce((min, p) => Math.min(min, p.createdAt), Infinity)
     await addRarePosts(await mf.getD1Database('DB', 'app'), 1, firstPostAt)
     log(
@@ -196,11 +208,11 @@ async function main() {
       { name: 'home (bench)', path: '/', headers: auth, target: true },
       { name: 'explore', path: '/explore', target: true },
       { name: `explore page ${exploreDeep.page}`, path: exploreDeep.url, target: true, deep: 'explore' },
-      { name: 'profile', path: `/user/${args.profile}`, target: true },
+      { name: 'profile', path: `/user/${args['profile-user']}`, target: true },
       { name: 'login page', path: '/auth/login' },
       // Private messages: the inbox (two index ranges of one page each) and a thread page.
       { name: 'messages', path: '/messages', headers: auth, target: true },
-      { name: 'thread', path: `/messages/${args.profile}`, headers: auth, target: true },
+      { name: 'thread', path: `/messages/${args['profile-user']}`, headers: auth, target: true },
       { name: 'api timeline', path: '/api/timeline', headers: bearer, target: true },
       { name: 'api explore', path: '/api/explore', headers: bearer, target: true },
       { name: 'search common', path: `/search?q=${COMMON_TERM}`, search: true },
@@ -241,6 +253,11 @@ async function main() {
       })
     }
 
+    const outDir = join(root, 'bench/results')
+    mkdirSync(outDir, { recursive: true })
+    const profiler = args.profile
+      ? await openProfiler(mf, { workerName: 'app', bundleDir: buildDir, outDir, root })
+      : null
     const results = []
     for (const endpoint of endpoints) {
       const inspected = await inspect(endpoint)
@@ -257,6 +274,8 @@ async function main() {
           requests: result.requests.total,
           errors: result.errors + result.timeouts + result.non2xx,
         })
+        // Profiled in a run of its own, so the profiler's overhead stays out of the figures.
+        if (profiler) row.profile = await profiler.record(endpoint.name, () => load(endpoint, DURATION))
       }
       results.push({ ...endpoint, ...row })
     }
@@ -314,12 +333,11 @@ async function main() {
       targets,
       elapsedSeconds: Math.round((Date.now() - started) / 1000),
     }
-    const outDir = join(root, 'bench/results')
-    mkdirSync(outDir, { recursive: true })
     const file = join(outDir, `bench-${report.date.replace(/[:.]/g, '-')}.json`)
     writeFileSync(file, JSON.stringify(report, null, 2) + '\n')
     writeFileSync(join(outDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n')
     console.log(`\nJSON: ${file}`)
+    profiler?.close()
     log(`done in ${report.elapsedSeconds} s`)
   } finally {
     await cleanup()
