@@ -10,6 +10,12 @@ export type Bindings = {
   EMAIL_QUEUE: Queue<unknown>
   /** Background jobs (exports, account deletions); messages carry only a job id. */
   JOBS_QUEUE: Queue<unknown>
+  /** Timeline delivery of big authors' posts in chunks (features/posts/fanout.ts); ids only. */
+  FANOUT_QUEUE: Queue<unknown>
+  /** Followers above which a post is delivered through FANOUT_QUEUE (default 1000). */
+  FANOUT_THRESHOLD?: string
+  /** Timelines per fan-out chunk, at most 1000 (the default). */
+  FANOUT_CHUNK?: string
   /** Export archives, private: served only through the owner-checked download route. */
   EXPORTS: R2Bucket
   ASSETS?: Fetcher

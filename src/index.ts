@@ -2,6 +2,7 @@ import { createApp } from './app'
 import type { Bindings } from './env'
 import { handleJobsBatch, handleJobsDeadLetterBatch, JOBS_DLQ_NAME, JOBS_QUEUE_NAME } from './jobs/consumer'
 import { handleScheduled } from './jobs/housekeeping'
+import { FANOUT_QUEUE_NAME, handleFanoutBatch } from './features/posts/fanout'
 import { handleQueue } from './queue/consumer'
 
 // Durable Object classes must be exported by the Worker's main module.
@@ -15,6 +16,7 @@ export default {
   queue: (batch, env) => {
     if (batch.queue === JOBS_QUEUE_NAME) return handleJobsBatch(batch, env)
     if (batch.queue === JOBS_DLQ_NAME) return handleJobsDeadLetterBatch(batch, env)
+    if (batch.queue === FANOUT_QUEUE_NAME) return handleFanoutBatch(batch, env)
     return handleQueue(batch, env)
   },
   scheduled: (controller, env) => handleScheduled(controller, env),

@@ -90,8 +90,16 @@ export const follows = sqliteTable(
 
 /**
  * The home timeline, fanned out on write: one row per (reader, post) for every post by
- * someone the reader follows and by the reader. Reading a page is then one index range
- * of 26 rows, however many people a reader follows or how deep they scroll.
+ * someone the reader follows and by the reader. Reading a page is then one range of the
+ * primary key (26 rows), however many people a reader follows or how deep they scroll.
+ *
+ * The table is `WITHOUT ROWID` (migration 0011; Drizzle cannot declare it): the rows live
+ * in the primary-key b-tree `(owner_id, created_at, post_id)`, which is exactly the order a
+ * page is read in, so there is no separate rowid table and no index repeating it. The one
+ * index, `(owner_id, author_id)`, serves unfollows and account deletions. There is no index
+ * on `post_id` and no foreign key to `posts` (a cascade would need that index, and would make
+ * deleting a big author's post one unbounded statement): a post's copies are found through
+ * its author's followers, chunk by chunk (features/posts/fanout.ts), and reads join `posts`.
  */
 export const timelineEntries = sqliteTable(
   'timeline_entries',
@@ -99,18 +107,13 @@ export const timelineEntries = sqliteTable(
     ownerId: integer('owner_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    postId: integer('post_id')
-      .notNull()
-      .references(() => posts.id, { onDelete: 'cascade' }),
-    authorId: integer('author_id').notNull(),
     createdAt: integer('created_at').notNull(),
+    postId: integer('post_id').notNull(),
+    authorId: integer('author_id').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.ownerId, t.postId] }),
-    index('timeline_owner_created_idx').on(t.ownerId, t.createdAt, t.postId),
+    primaryKey({ columns: [t.ownerId, t.createdAt, t.postId] }),
     index('timeline_owner_author_idx').on(t.ownerId, t.authorId),
-    // Deleting a post removes its copy from every timeline: one index range, not a scan.
-    index('timeline_post_idx').on(t.postId),
   ],
 )
 

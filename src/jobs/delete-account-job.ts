@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
-import { conversations as conversationsTable, follows, users } from '../db/schema'
+import { conversations as conversationsTable, follows, timelineEntries, users } from '../db/schema'
 import { createTranslator, isLang } from '../lib/i18n'
 import { sendEmail } from '../queue/messages'
 import { getUserById } from '../features/users/queries'
@@ -46,6 +46,11 @@ async function removeFollows(ctx: JobContext, side: 'followers' | 'following', i
   await ctx.db.batch(
     side === 'followers'
       ? [
+          // With the edge, in one transaction: a fan-out chunk that ran since the entries went
+          // (fanout.ts) could have put one back, and without the edge nothing would remove it.
+          ctx.db
+            .delete(timelineEntries)
+            .where(and(inArray(timelineEntries.ownerId, ids), eq(timelineEntries.authorId, me))),
           ctx.db.delete(follows).where(and(eq(follows.followedId, me), inArray(follows.followerId, ids))),
           ctx.db
             .update(users)
@@ -98,7 +103,8 @@ export async function runDeleteAccountStep(
     )
     const removed = await run(
       ctx,
-      sql`DELETE FROM timeline_entries WHERE rowid IN (SELECT rowid FROM timeline_entries
+      sql`DELETE FROM timeline_entries WHERE (owner_id, created_at, post_id) IN (
+        SELECT owner_id, created_at, post_id FROM timeline_entries
         WHERE owner_id IN (${list}) AND author_id = ${me} LIMIT ${DELETE_CHUNK_ROWS})`,
     )
     if (removed === DELETE_CHUNK_ROWS) return step('followers')
@@ -116,8 +122,8 @@ export async function runDeleteAccountStep(
   if (phase === 'own-timeline') {
     const removed = await run(
       ctx,
-      sql`DELETE FROM timeline_entries WHERE rowid IN (SELECT rowid FROM timeline_entries
-        WHERE owner_id = ${me} LIMIT ${DELETE_CHUNK_ROWS})`,
+      sql`DELETE FROM timeline_entries WHERE (owner_id, created_at, post_id) IN (
+        SELECT owner_id, created_at, post_id FROM timeline_entries WHERE owner_id = ${me} LIMIT ${DELETE_CHUNK_ROWS})`,
     )
     return step(removed === DELETE_CHUNK_ROWS ? 'own-timeline' : 'messages')
   }

@@ -13,7 +13,14 @@ const valid = {
 }
 
 function bindings(overrides: Partial<Bindings>): Bindings {
-  return { DB: env.DB, EMAIL_QUEUE: env.EMAIL_QUEUE, JOBS_QUEUE: env.JOBS_QUEUE, EXPORTS: env.EXPORTS, ...overrides }
+  return {
+    DB: env.DB,
+    EMAIL_QUEUE: env.EMAIL_QUEUE,
+    JOBS_QUEUE: env.JOBS_QUEUE,
+    FANOUT_QUEUE: env.FANOUT_QUEUE,
+    EXPORTS: env.EXPORTS,
+    ...overrides,
+  }
 }
 
 describe('email message schema', () => {

@@ -10,6 +10,7 @@ import {
   listHomeTimeline,
   listUserPosts,
 } from '../posts/queries'
+import { fanoutOf } from '../posts/fanout'
 import { getMemberById } from '../users/queries'
 import { ApiError, errorResponses } from './errors'
 import { requireToken, type ApiEnv } from './middleware'
@@ -79,7 +80,15 @@ const explore = createRoute({
 export function registerPostRoutes(api: OpenAPIHono<ApiEnv>) {
   api.openapi(create, async (c) => {
     const { body } = c.req.valid('json')
-    const post = await createPost(c.var.db, c.var.user!, body, await detectPostLanguage(body))
+    const post = await createPost(
+      c.var.db,
+      c.var.user!,
+      body,
+      await detectPostLanguage(body),
+      Date.now(),
+      crypto.randomUUID(),
+      fanoutOf(c.env),
+    )
     // As from the form: followers' open home timelines show "N new posts" (after the answer).
     notifyLater(c, async () =>
       (await listFollowerIds(c.var.db, post.author.id, LIVE_FANOUT_MAX)).map((userId) => ({
@@ -99,7 +108,7 @@ export function registerPostRoutes(api: OpenAPIHono<ApiEnv>) {
 
   api.openapi(remove, async (c) => {
     // The site's own delete (posts/queries.ts): timelines, translations and the count in one batch.
-    const result = await deletePost(c.var.db, c.req.valid('param').id, c.var.user!.id)
+    const result = await deletePost(c.var.db, c.req.valid('param').id, c.var.user!.id, fanoutOf(c.env))
     if (!result.ok && result.reason === 'not-found') throw new ApiError(404, 'posts.notFound')
     if (!result.ok) throw new ApiError(403, 'posts.notYours')
     return c.body(null, 204)

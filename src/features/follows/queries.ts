@@ -63,9 +63,9 @@ export async function followUser(
         db
           .select({
             ownerId: sql<number>`${followerId}`.as('owner_id'),
+            createdAt: posts.createdAt,
             postId: posts.id,
             authorId: posts.userId,
-            createdAt: posts.createdAt,
           })
           .from(posts)
           .where(and(eq(posts.userId, followedId), edgeChanged))

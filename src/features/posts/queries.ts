@@ -1,9 +1,10 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { pageOrder, pageRange } from '../../db/keyset'
 import type { Db } from '../../db/client'
-import { follows, postTranslations, posts, timelineEntries, users } from '../../db/schema'
+import { postTranslations, posts, timelineEntries, users } from '../../db/schema'
 import { PAGE_SIZE, toKeysetPage, type Cursor, type Page, type Paging } from '../../lib/cursor'
 import type { PostView } from '../../views/components'
+import { enqueueFanout, type Fanout } from './fanout'
 
 const postColumns = {
   id: posts.id,
@@ -56,21 +57,26 @@ export async function listHomeTimeline(db: Db, userId: number, opts: Paging): Pr
   return toKeysetPage(rows, cursorOf, opts)
 }
 
-function postWithKey(authorId: number, formKey: string) {
-  return sql<number>`(SELECT id FROM posts WHERE user_id = ${authorId} AND form_key = ${formKey})`
-}
-
 export type CreatePostResult = PostView & { duplicate: boolean }
 
+/** Without fan-out settings (scripts, tests) every post is delivered in the request's batch. */
+const IN_REQUEST = Number.MAX_SAFE_INTEGER
+
 /**
- * Saves a post and, in the same batch (one transaction), delivers it to the author's and
- * every follower's timeline and recounts the author's posts.
+ * Saves a post and, in the same batch (one transaction), puts it in the author's timeline,
+ * recounts the author's posts, and — when the author has at most `fanout.threshold`
+ * followers — delivers it to every follower's timeline. Past the threshold the followers'
+ * copies are made by the fan-out queue in bounded chunks (fanout.ts), so the request's
+ * writes do not grow with the audience. The threshold is read from `users.follower_count`
+ * inside the batch, so the choice and the delivery see the same moment.
  *
  * `formKey` is the post form's one-time key (a fresh random one when the caller has none):
  * the unique index on (user_id, form_key) turns a second insert with the same key into a
  * no-op, the fan-out finds the post by its key and ignores rows already there, and the
  * count is recomputed, so three identical requests at the same moment make one post. The
  * result says whether this call was such a repeat (`duplicate`), with the post it repeated.
+ * A repeat queues the delivery again (it is idempotent): if the first request failed after
+ * its batch, the retry still gets the post delivered.
  */
 export async function createPost(
   db: Db,
@@ -79,46 +85,43 @@ export async function createPost(
   language: string | null,
   now = Date.now(),
   formKey: string = crypto.randomUUID(),
+  fanout: Fanout | null = null,
 ): Promise<CreatePostResult> {
-  const [inserted] = await db.batch([
+  const threshold = fanout?.threshold ?? IN_REQUEST
+  const [inserted, , , , audience] = await db.batch([
     db
       .insert(posts)
       .values({ userId: author.id, body, language, createdAt: now, formKey })
       .onConflictDoNothing()
       .returning({ id: posts.id }),
-    // Deliver to the author and to every follower.
     db
       .insert(timelineEntries)
       .select(
-        db
-          .select({
-            ownerId: users.id,
-            postId: postWithKey(author.id, formKey).as('post_id'),
-            authorId: sql<number>`${author.id}`.as('author_id'),
-            createdAt:
-              sql<number>`(SELECT created_at FROM posts WHERE user_id = ${author.id} AND form_key = ${formKey})`.as(
-                'created_at',
-              ),
-          })
-          .from(users)
-          .where(
-            or(
-              eq(users.id, author.id),
-              inArray(
-                users.id,
-                db.select({ id: follows.followerId }).from(follows).where(eq(follows.followedId, author.id)),
-              ),
-            ),
-          ),
+        sql`SELECT user_id, created_at, id, user_id FROM posts WHERE user_id = ${author.id} AND form_key = ${formKey}`,
+      )
+      .onConflictDoNothing(),
+    // The threshold test reads no column of the outer rows: SQLite checks it once, first.
+    db
+      .insert(timelineEntries)
+      .select(
+        sql`SELECT f.follower_id, p.created_at, p.id, p.user_id
+          FROM posts p JOIN follows f ON f.followed_id = p.user_id
+          WHERE (SELECT follower_count FROM users WHERE id = ${author.id}) <= ${threshold}
+            AND p.user_id = ${author.id} AND p.form_key = ${formKey}`,
       )
       .onConflictDoNothing(),
     db
       .update(users)
       .set({ postCount: sql`(SELECT count(*) FROM posts WHERE user_id = ${author.id})` })
       .where(eq(users.id, author.id)),
+    db.select({ followers: users.followerCount }).from(users).where(eq(users.id, author.id)),
   ])
+  const big = fanout !== null && (audience[0]?.followers ?? 0) > threshold
   const id = inserted[0]?.id
-  if (id !== undefined) return { id, body, language, createdAt: now, author, duplicate: false }
+  if (id !== undefined) {
+    if (big) await enqueueFanout(fanout.queue, { kind: 'deliver', postId: id, after: null })
+    return { id, body, language, createdAt: now, author, duplicate: false }
+  }
   const first = await db
     .select(postColumns)
     .from(posts)
@@ -126,6 +129,7 @@ export async function createPost(
     .where(and(eq(posts.userId, author.id), eq(posts.formKey, formKey)))
     .get()
   if (!first) throw new Error('post insert returned no id and no post has its key')
+  if (big) await enqueueFanout(fanout.queue, { kind: 'deliver', postId: first.id, after: null })
   return { ...first, duplicate: true }
 }
 
@@ -142,24 +146,54 @@ export async function getPostById(db: Db, id: number): Promise<PostView | null> 
 export type DeletePostResult = { ok: true } | { ok: false; reason: 'not-found' | 'forbidden' }
 
 /**
- * Deletes a member's own post everywhere at once, in one `db.batch` (one transaction): its
- * copies in every reader's timeline, its cached translations, the post, and the author's
- * post count, recomputed from the table so two racing deletes cannot drift it. Someone
- * else's post is `forbidden`; an unknown id is `not-found`. Tables added later that point
- * at posts declare `ON DELETE CASCADE`, so they follow without a change here.
+ * Deletes a member's own post, in one `db.batch` (one transaction): its cached translations,
+ * the post, the author's own timeline entry, the author's post count (recomputed, so two
+ * racing deletes cannot drift it), and — for an author with at most `fanout.threshold`
+ * followers — its copies in the followers' timelines. A bigger author's followers lose
+ * their copies through the fan-out queue, in chunks, after the post row is gone (so a
+ * delivery still running cannot put it back; fanout.ts). Copies are found through the
+ * author's followers by primary key: `timeline_entries` has no index on post_id.
+ * Someone else's post is `forbidden`; an unknown id is `not-found`.
  */
-export async function deletePost(db: Db, postId: number, userId: number): Promise<DeletePostResult> {
-  const post = await db.select({ userId: posts.userId }).from(posts).where(eq(posts.id, postId)).get()
+export async function deletePost(
+  db: Db,
+  postId: number,
+  userId: number,
+  fanout: Fanout | null = null,
+): Promise<DeletePostResult> {
+  const post = await db
+    .select({ userId: posts.userId, createdAt: posts.createdAt })
+    .from(posts)
+    .where(eq(posts.id, postId))
+    .get()
   if (!post) return { ok: false, reason: 'not-found' }
   if (post.userId !== userId) return { ok: false, reason: 'forbidden' }
-  await db.batch([
-    db.delete(timelineEntries).where(eq(timelineEntries.postId, postId)),
+  const threshold = fanout?.threshold ?? IN_REQUEST
+  const entry = sql`created_at = ${post.createdAt} AND post_id = ${postId}`
+  const results = await db.batch([
+    // The threshold test reads no column of the outer rows: SQLite checks it once, first.
+    db.delete(timelineEntries).where(
+      sql`(SELECT follower_count FROM users WHERE id = ${userId}) <= ${threshold}
+          AND ${entry} AND owner_id IN (SELECT follower_id FROM follows WHERE followed_id = ${userId})`,
+    ),
+    db.delete(timelineEntries).where(sql`owner_id = ${userId} AND ${entry}`),
     db.delete(postTranslations).where(eq(postTranslations.postId, postId)),
     db.delete(posts).where(and(eq(posts.id, postId), eq(posts.userId, userId))),
     db
       .update(users)
       .set({ postCount: sql`(SELECT count(*) FROM posts WHERE user_id = ${userId})` })
       .where(eq(users.id, userId)),
+    db.select({ followers: users.followerCount }).from(users).where(eq(users.id, userId)),
   ])
+  const followers = results[5][0]?.followers ?? 0
+  if (fanout !== null && followers > threshold) {
+    await enqueueFanout(fanout.queue, {
+      kind: 'remove',
+      postId,
+      authorId: userId,
+      createdAt: post.createdAt,
+      after: null,
+    })
+  }
   return { ok: true }
 }

@@ -13,6 +13,7 @@ import { requireUser } from '../../middleware/session'
 import { PostPage } from '../../views/components'
 import { listFollowerIds, listWhoToFollow } from '../follows/queries'
 import { LIVE_FANOUT_MAX, notifyLater } from '../live/notify'
+import { fanoutOf } from './fanout'
 import { createPost, deletePost, getPostById, listExplorePosts, listHomeTimeline } from './queries'
 import { formKeySchema, postSchema } from './schemas'
 import { WhoToFollow } from '../follows/views'
@@ -71,7 +72,7 @@ postsRoutes.post('/', requireUser, async (c) => {
   }
 
   const body = parsed.data.body
-  const post = await createPost(db, user, body, await detectPostLanguage(body), Date.now(), key.data)
+  const post = await createPost(db, user, body, await detectPostLanguage(body), Date.now(), key.data, fanoutOf(c.env))
   // Followers' open home timelines show "N new posts". The follower list is read after the
   // response; past LIVE_FANOUT_MAX followers the rest see the post on their next page load.
   if (!post.duplicate) {
@@ -147,7 +148,7 @@ postsRoutes.post('/post/:id/delete', requireUser, async (c) => {
   const raw = c.req.param('id')
   const postId = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : null
   if (postId === null) throw new HttpError(404, 'posts.notFound')
-  const result = await deletePost(c.var.db, postId, c.var.user!.id)
+  const result = await deletePost(c.var.db, postId, c.var.user!.id, fanoutOf(c.env))
   if (!result.ok) {
     throw result.reason === 'forbidden' ? new HttpError(403, 'posts.notYours') : new HttpError(404, 'posts.notFound')
   }
