@@ -162,20 +162,21 @@ export async function deletePost(
   fanout: Fanout | null = null,
 ): Promise<DeletePostResult> {
   const post = await db
-    .select({ userId: posts.userId, createdAt: posts.createdAt })
+    .select({ userId: posts.userId, createdAt: posts.createdAt, followers: users.followerCount })
     .from(posts)
+    .innerJoin(users, eq(users.id, posts.userId))
     .where(eq(posts.id, postId))
     .get()
   if (!post) return { ok: false, reason: 'not-found' }
   if (post.userId !== userId) return { ok: false, reason: 'forbidden' }
-  const threshold = fanout?.threshold ?? IN_REQUEST
+  // Chosen from the count read above: if it changes before the batch, either way removes
+  // every copy (the batch from the followers of that moment, or the queue after it).
+  const big = fanout !== null && post.followers > fanout.threshold
   const entry = sql`created_at = ${post.createdAt} AND post_id = ${postId}`
-  const results = await db.batch([
-    // The threshold test reads no column of the outer rows: SQLite checks it once, first.
-    db.delete(timelineEntries).where(
-      sql`(SELECT follower_count FROM users WHERE id = ${userId}) <= ${threshold}
-          AND ${entry} AND owner_id IN (SELECT follower_id FROM follows WHERE followed_id = ${userId})`,
-    ),
+  const others = db
+    .delete(timelineEntries)
+    .where(sql`${entry} AND owner_id IN (SELECT follower_id FROM follows WHERE followed_id = ${userId})`)
+  const rest = [
     db.delete(timelineEntries).where(sql`owner_id = ${userId} AND ${entry}`),
     db.delete(postTranslations).where(eq(postTranslations.postId, postId)),
     db.delete(posts).where(and(eq(posts.id, postId), eq(posts.userId, userId))),
@@ -183,10 +184,9 @@ export async function deletePost(
       .update(users)
       .set({ postCount: sql`(SELECT count(*) FROM posts WHERE user_id = ${userId})` })
       .where(eq(users.id, userId)),
-    db.select({ followers: users.followerCount }).from(users).where(eq(users.id, userId)),
-  ])
-  const followers = results[5][0]?.followers ?? 0
-  if (fanout !== null && followers > threshold) {
+  ] as const
+  if (big) {
+    await db.batch(rest)
     await enqueueFanout(fanout.queue, {
       kind: 'remove',
       postId,
@@ -194,6 +194,8 @@ export async function deletePost(
       createdAt: post.createdAt,
       after: null,
     })
+  } else {
+    await db.batch([others, ...rest])
   }
   return { ok: true }
 }
