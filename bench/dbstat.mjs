@@ -24,7 +24,12 @@ const quote = (value) => (typeof value === 'number' ? String(value) : `'${String
 function inserts(head, rows) {
   const out = []
   for (let i = 0; i < rows.length; i += 500) {
-    out.push(`${head} VALUES ${rows.slice(i, i + 500).map((row) => `(${row.map(quote).join(',')})`).join(',')};`)
+    out.push(
+      `${head} VALUES ${rows
+        .slice(i, i + 500)
+        .map((row) => `(${row.map(quote).join(',')})`)
+        .join(',')};`,
+    )
   }
   return out.join('\n')
 }

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
-import { createDb, type Db } from '../../db/client'
+import { createPrimaryDb, type Db } from '../../db/client'
 import { timelineEntries } from '../../db/schema'
 import type { Bindings } from '../../env'
 import { safeErrorText } from '../../lib/log'
@@ -159,7 +159,8 @@ function retryDelaySeconds(attempts: number): number {
  * the message acked. A failure retries the same chunk (it is idempotent).
  */
 export async function handleFanoutBatch(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
-  const db = createDb(env.DB)
+  // On the primary: a replica behind it might not have the post yet (the chain would end).
+  const db = createPrimaryDb(env.DB)
   const { queue, chunk } = fanoutOf(env)
   for (const message of batch.messages) {
     const parsed = fanoutMessageSchema.safeParse(message.body)
