@@ -80,6 +80,31 @@ const old = measure(`before ${AFTER}`)
 sqlite(readFileSync(join('migrations', AFTER), 'utf8'))
 const now = measure(`after ${AFTER}`)
 console.log(`\n${((1 - now / old) * 100).toFixed(1)}% smaller per row (${old.toFixed(1)} → ${now.toFixed(1)} bytes)`)
+
+/** Every table with its indexes (FTS shadow tables under their virtual table), for docs/scale.md. */
+function measureAll() {
+  const stats = JSON.parse(
+    sqlite(`SELECT CASE WHEN m.tbl_name LIKE 'posts_fts%' THEN 'posts_fts (per post)' ELSE m.tbl_name END AS tbl,
+        SUM(d.pgsize) AS bytes
+      FROM dbstat d JOIN sqlite_master m ON m.name = d.name GROUP BY tbl ORDER BY bytes DESC;`),
+  )
+  const counts = JSON.parse(
+    sqlite(`SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM posts) AS posts,
+      (SELECT count(*) FROM follows) AS follows, (SELECT count(*) FROM timeline_entries) AS timeline_entries;`),
+  )[0]
+  const rowsOf = (tbl) => (tbl.startsWith('posts_fts') ? counts.posts : counts[tbl])
+  const total = stats.reduce((sum, s) => sum + s.bytes, 0)
+  console.log('\nthe whole database after 0011, each table with its indexes')
+  console.log('| table | bytes | rows | bytes/row |')
+  console.log('|---|---:|---:|---:|')
+  for (const s of stats) {
+    if (s.bytes < 64 * 1024 && rowsOf(s.tbl) === undefined) continue
+    const rows = rowsOf(s.tbl)
+    console.log(`| ${s.tbl} | ${s.bytes} | ${rows ?? ''} | ${rows ? (s.bytes / rows).toFixed(1) : ''} |`)
+  }
+  console.log(`| all | ${total} | | |`)
+}
+measureAll()
 // The road not taken: deleting a post's copies by post_id instead of through the followers.
 sqlite('CREATE INDEX timeline_post_idx ON timeline_entries (post_id);')
 const variant = measure('variant: with an index on post_id (not shipped)')
