@@ -25,6 +25,9 @@ export default defineConfig(async () => {
             BASE_URL: '',
             // Retries without waiting, so the real queue reaches its dead-letter queue in seconds.
             EMAIL_RETRY_BASE_SECONDS: '0',
+            // The edge cache would serve a test a visitor's page from before its own writes;
+            // test/features/edge-cache.test.ts switches it on for its own requests.
+            EDGE_CACHE_TTL: '0',
           },
         },
       })),

@@ -26,6 +26,7 @@ import { detectLanguage } from './middleware/language'
 import { allowedMethods } from './middleware/method-not-allowed'
 import { requestId } from './middleware/request-id'
 import { withDb } from './middleware/db'
+import { edgeCache } from './middleware/edge-cache'
 import { loadSession } from './middleware/session'
 import { sessionGuard } from './middleware/session-guard'
 import { reportUnexpectedError } from './queue/alerts'
@@ -82,6 +83,9 @@ export function createApp() {
       },
     }),
   )
+  // Visitors' explore, profile, post and popup pages from the edge cache: before the database,
+  // so a hit costs no D1 query. It needs the negotiated language (its key) from above.
+  app.use(edgeCache)
   app.use(withDb)
   app.use(loadSession)
   // After the session: refuse forms from a page rendered for another account (two tabs).

@@ -28,6 +28,11 @@ export type Bindings = {
    * config it makes offline `wrangler dev` fail. Absent → "translation is not available".
    */
   AI?: Ai
+  /**
+   * Seconds an anonymous page stays in the edge cache (middleware/edge-cache.ts); default 15,
+   * `0` switches the cache off (the test suite does, but for the cache's own tests).
+   */
+  EDGE_CACHE_TTL?: string
   /** `1` only in the benchmark: adds D1 rows read to `Server-Timing` (see db/client.ts). */
   BENCH_D1_STATS?: string
   /** Email delivery (see README "Configuration"): `smtp` or `log` (the local default). */
