@@ -9,6 +9,8 @@ export default tseslint.config(
       'public/js/htmx.min.js',
       'public/js/htmx-ext-ws.js',
       'public/vendor/',
+      'public/assets/',
+      'src/views/assets.generated.ts',
       'e2e/artifacts/',
       'bench/results/',
       'migrations/meta/',

@@ -1,7 +1,10 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
+import { spawnSync } from 'node:child_process'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig(async () => {
+  // The layout imports the content-hashed asset map (src/views/assets.generated.ts): refresh it.
+  spawnSync(process.execPath, ['scripts/hash-assets.mjs'], { stdio: 'ignore' })
   // The same SQL files `wrangler d1 migrations apply` reads, applied to each test file's
   // own (isolated) local D1 by test/setup.ts.
   const migrations = await readD1Migrations('./migrations')

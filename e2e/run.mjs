@@ -14,6 +14,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { hashAssets } from '../scripts/hash-assets.mjs'
 import { nuCheck } from './nu-check.mjs'
 import { buildE2eSeedSql } from './seed.mjs'
 
@@ -117,6 +118,7 @@ async function main() {
   }
 
   try {
+    hashAssets() // the layout links content-hashed CSS/JS: up to date with the sources
     log(`fresh local D1 in ${state}`)
     wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state])
     const seedFile = join(state, 'seed.sql')

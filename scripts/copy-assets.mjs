@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { hashAssets } from './hash-assets.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(import.meta.url)
@@ -23,3 +24,6 @@ for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
   copyFileSync(join(swaggerDir, file), join(root, 'public/vendor/swagger-ui', file))
 }
 console.log('copied swagger-ui-bundle.js and swagger-ui.css to public/vendor/swagger-ui/')
+
+// Content-hashed copies of public/css and public/js for immutable caching (scripts/hash-assets.mjs).
+console.log(`hashed ${Object.keys(hashAssets()).length} CSS/JS files into public/assets/`)

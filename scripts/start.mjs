@@ -5,6 +5,7 @@
 //   PORT=8800 npm start             another port
 //   npm start -- --port 8800        the same; any other `wrangler dev` option passes through too
 import { spawn } from 'node:child_process'
+import { hashAssets } from './hash-assets.mjs'
 import { seedIfEmpty } from './seed.mjs'
 import { wrangler, wranglerBin, wranglerEnv } from './wrangler.mjs'
 
@@ -26,6 +27,8 @@ function persistArgs(args) {
 }
 const persist = persistArgs(userArgs)
 
+// The layout links content-hashed CSS/JS: bring them up to date with the sources.
+hashAssets()
 const applied = wrangler(['d1', 'migrations', 'apply', 'DB', '--local', ...persist], { quiet: true })
 const names = [...new Set(applied.match(/\b\d{4}_[\w-]+\.sql\b/g) ?? [])]
 console.log(

@@ -8,6 +8,7 @@ import { AS_USER_HEADER } from '../middleware/session-guard'
 import { QUERY_MAX } from '../features/search/schemas'
 import { SearchBox } from '../features/search/views'
 import { LANGUAGE_NAMES, SUPPORTED_LANGUAGES, type Lang, type Translate } from '../lib/i18n'
+import { asset } from './assets'
 
 declare module 'hono' {
   interface ContextRenderer {
@@ -81,21 +82,21 @@ export function Layout(props: { title: string; meta?: PageMeta | undefined; chil
         {props.meta ? (
           <MetaTags title={props.title} meta={props.meta} origin={baseUrl(c.env, c.req.url)} siteName={t('app.name')} />
         ) : null}
-        <link rel="stylesheet" href="/css/app.css" />
-        <link rel="stylesheet" href="/css/experience.css" />
+        <link rel="stylesheet" href={asset('/css/app.css')} />
+        <link rel="stylesheet" href={asset('/css/experience.css')} />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-        <script src="/js/htmx.min.js" defer></script>
-        <script src="/js/app.js" defer></script>
-        <script src="/js/feedback.js" defer></script>
-        <script src="/js/composer.js" defer></script>
+        <script src={asset('/js/htmx.min.js')} defer></script>
+        <script src={asset('/js/app.js')} defer></script>
+        <script src={asset('/js/feedback.js')} defer></script>
+        <script src={asset('/js/composer.js')} defer></script>
         {user ? (
           <>
-            <script src="/js/htmx-ext-ws.js" defer></script>
-            <script src="/js/live.js" defer></script>
+            <script src={asset('/js/htmx-ext-ws.js')} defer></script>
+            <script src={asset('/js/live.js')} defer></script>
           </>
         ) : null}
-        <script src="/js/search.js" defer></script>
-        <script src="/js/popups.js" defer></script>
+        <script src={asset('/js/search.js')} defer></script>
+        <script src={asset('/js/popups.js')} defer></script>
       </head>
       <body
         data-hx-headers={user ? JSON.stringify({ [AS_USER_HEADER]: String(user.id) }) : undefined}
