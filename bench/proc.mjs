@@ -109,3 +109,16 @@ export function rssBreakdownMiB(pids) {
   }
   return { anon: Math.round(sum.anon), file: Math.round(sum.file), shmem: Math.round(sum.shmem) }
 }
+
+/**
+ * Waits until the processes are nearly idle (under 10% of a core over 250 ms), at most
+ * `maxMs`: requests still in flight when a timed run ends must not be billed to the next.
+ */
+export async function settle(pids, maxMs = 5000) {
+  const deadline = Date.now() + maxMs
+  while (Date.now() < deadline) {
+    const before = cpuMs(pids)
+    await new Promise((resolve) => setTimeout(resolve, 250))
+    if (cpuMs(pids) - before < 25) return
+  }
+}

@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { BENCH_PASSWORD, BENCH_USER, generateDataset, loadCsvDataset, writeDataset, writeMessages } from './dataset.mjs'
 import { openProfiler } from './profile.mjs'
-import { cpuMs, rssMiB } from './proc.mjs'
+import { cpuMs, rssMiB, settle } from './proc.mjs'
 import { TARGETS, checkTargets, printTable } from './report.mjs'
 import { COMMON_TERM, PREFIX_TERM, RARE_TERM, addRarePosts, nextSearchHref } from './search.mjs'
 import { log, root, startServer } from './server.mjs'
@@ -199,6 +199,7 @@ async function main() {
 
     /** One autocannon run with the workerd tree's CPU time around it. */
     async function load(endpoint, { connections, duration, amount }) {
+      await settle(pids)
       const cpuBefore = cpuMs(pids)
       const result = await run(endpoint, { connections, duration, amount })
       const cpu = cpuMs(pids) - cpuBefore
