@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx'
-import { jsxRenderer, useRequestContext } from 'hono/jsx-renderer'
-import type { AppEnv } from '../env'
+import { RequestContext, useRequestContext } from 'hono/jsx-renderer'
+import { factory, type AppEnv } from '../env'
 import { UnreadBadge } from '../features/messages/views'
 import { baseUrl } from './email'
 import { SessionGuardField } from './session-guard'
@@ -226,13 +226,26 @@ export function LanguageSwitcher(props: { t: Translate; lang: Lang; next: string
   )
 }
 
-export const renderer = jsxRenderer(
-  ({ children, title, meta }) => (
-    <Layout title={title} meta={meta}>
-      {children}
-    </Layout>
-  ),
-  {
-    docType: true,
-  },
-)
+const utf8 = new TextEncoder()
+
+/**
+ * `c.render(page, { title, meta })`: the page in the layout, as hono's `jsxRenderer` does it,
+ * but sent as UTF-8 bytes encoded here. A page holding any character past U+00FF (the
+ * footer's "—", an emoji in a post) is a two-byte string, which the Response constructor
+ * turns into UTF-8 about twice as slowly as TextEncoder does (~0.07 ms of a 25 kB page).
+ */
+export const renderer = factory.createMiddleware(async (c, next) => {
+  c.setRenderer(async (content, props) => {
+    const page = (
+      <RequestContext.Provider value={c}>
+        <Layout title={props.title} meta={props.meta}>
+          {content}
+        </Layout>
+      </RequestContext.Provider>
+    )
+    const html = '<!DOCTYPE html>' + (await page.toString())
+    const bytes = utf8.encode(html) as Uint8Array<ArrayBuffer>
+    return c.body(bytes, undefined, { 'Content-Type': 'text/html; charset=UTF-8' })
+  })
+  await next()
+})
