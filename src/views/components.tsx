@@ -1,7 +1,9 @@
+import { html } from 'hono/html'
 import type { Child } from 'hono/jsx'
 import type { Lang, Translate } from '../lib/i18n'
 import { avatarUrl } from '../lib/gravatar'
 import { linkify } from '../lib/linkify'
+import { formatAbsoluteTime } from '../lib/time-format'
 import { SessionGuardField } from './session-guard'
 
 /** A post as the views need it: the post plus its author. */
@@ -13,48 +15,23 @@ export type PostView = {
   author: { id: number; username: string; email: string }
 }
 
+// The components a timeline repeats for every post are written as `html` templates, not
+// JSX: building and serialising a JSX tree for 25 posts was most of a page's CPU in
+// `npm run bench -- --profile` (hono/jsx walks each element's props, normalises every
+// attribute name, looks up contexts). `html` escapes every interpolated value exactly as
+// JSX escapes text and attributes (hono's escapeToBuffer); the markup is the same bytes
+// (test/views/post-item.test.ts). They are still components: `<PostItem … />` works.
+
 /**
  * An avatar shown at `size` CSS pixels. The image asked for is twice that, sharp on 2×
  * screens (a 128 px profile avatar asks Gravatar for 256). Avatars load lazily, except one
  * at the top of a page (`eager`), which the reader sees first.
  */
 export function Avatar(props: { email: string; size: number; username: string; eager?: boolean }) {
-  return (
-    <img
-      class="avatar"
-      src={avatarUrl(props.email, props.size * 2)}
-      width={props.size}
-      height={props.size}
-      alt=""
-      loading={props.eager ? undefined : 'lazy'}
-      data-initial={props.username.slice(0, 1).toUpperCase()}
-    />
-  )
-}
-
-// Building an Intl.DateTimeFormat costs far more than using one (it was half the CPU time
-// of a timeline page in `npm run bench`), so there is one per language per isolate.
-/**
- * The server renders times in UTC and says so ("Jan 15, 2026, 9:30 AM UTC"), since it
- * cannot know the reader's zone; `public/js/app.js` then shows them in the reader's own.
- */
-export const ABSOLUTE_TIME_OPTIONS: Intl.DateTimeFormatOptions = {
-  year: 'numeric',
-  month: 'short',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-  timeZone: 'UTC',
-  timeZoneName: 'short',
-}
-const absoluteTimeFormats = new Map<string, Intl.DateTimeFormat>()
-function absoluteTimeFormat(lang: string): Intl.DateTimeFormat {
-  let format = absoluteTimeFormats.get(lang)
-  if (!format) {
-    format = new Intl.DateTimeFormat(lang, ABSOLUTE_TIME_OPTIONS)
-    absoluteTimeFormats.set(lang, format)
-  }
-  return format
+  const src = avatarUrl(props.email, props.size * 2)
+  const initial = props.username.slice(0, 1).toUpperCase()
+  const loading = props.eager ? '' : html` loading="lazy"`
+  return html`<img class="avatar" src="${src}" width="${props.size}" height="${props.size}" alt=""${loading} data-initial="${initial}"/>`
 }
 
 /**
@@ -62,13 +39,9 @@ function absoluteTimeFormat(lang: string): Intl.DateTimeFormat {
  * turns it into "3 minutes ago" in the reader's language and time zone.
  */
 export function RelativeTime(props: { at: number; lang: Lang }) {
-  const date = new Date(props.at)
-  const text = absoluteTimeFormat(props.lang).format(date)
-  return (
-    <time datetime={date.toISOString()} title={text} data-relative>
-      {text}
-    </time>
-  )
+  const text = formatAbsoluteTime(props.lang, props.at)
+  const iso = new Date(props.at).toISOString()
+  return html`<time datetime="${iso}" title="${text}" data-relative="true">${text}</time>`
 }
 
 /**
@@ -77,19 +50,13 @@ export function RelativeTime(props: { at: number; lang: Lang }) {
  * hyphenation and screen-reader voice.
  */
 export function PostBody(props: { body: string; language?: string | null }) {
-  return (
-    <p class="post-body" dir="auto" lang={props.language ?? undefined}>
-      {linkify(props.body).map((segment) =>
-        segment.kind === 'link' ? (
-          <a href={segment.href} rel="nofollow noopener ugc" target="_blank">
-            {segment.text}
-          </a>
-        ) : (
-          segment.text
-        ),
-      )}
-    </p>
+  const lang = props.language ? html` lang="${props.language}"` : ''
+  const segments = linkify(props.body).map((segment) =>
+    segment.kind === 'link'
+      ? html`<a href="${segment.href}" rel="nofollow noopener ugc" target="_blank">${segment.text}</a>`
+      : segment.text,
   )
+  return html`<p class="post-body" dir="auto"${lang}>${segments}</p>`
 }
 
 /**
@@ -109,26 +76,11 @@ export function PostItem(props: {
   const { post, t, lang } = props
   const foreign = post.language !== null && post.language !== lang
   const own = props.viewerId !== undefined && props.viewerId === post.author.id
-  return (
-    <article class="post" id={`post-${post.id}`}>
-      <Avatar email={post.author.email} size={48} username={post.author.username} />
-      <div class="post-main">
-        <header class="post-meta">
-          <a class="author" href={`/user/${encodeURIComponent(post.author.username)}`}>
-            {post.author.username}
-          </a>
-          <span aria-hidden="true"> · </span>
-          <a class="permalink" href={`/post/${post.id}`}>
-            <RelativeTime at={post.createdAt} lang={lang} />
-          </a>
-        </header>
-        {props.body ?? <PostBody body={post.body} language={post.language} />}
-        {props.translation ?? (foreign ? <TranslateForm postId={post.id} t={t} /> : null)}
-        {own ? <DeletePostForm postId={post.id} t={t} /> : null}
-        <span class="sr-only">{t('posts.by', { username: post.author.username })}</span>
-      </div>
-    </article>
-  )
+  const username = post.author.username
+  const body = props.body ?? PostBody({ body: post.body, language: post.language })
+  const translation = props.translation ?? (foreign ? TranslateForm({ postId: post.id, t }) : null)
+  const remove = own ? DeletePostForm({ postId: post.id, t }) : null
+  return html`<article class="post" id="post-${post.id}">${Avatar({ email: post.author.email, size: 48, username })}<div class="post-main"><header class="post-meta"><a class="author" href="/user/${encodeURIComponent(username)}">${username}</a><span aria-hidden="true"> · </span><a class="permalink" href="/post/${post.id}">${RelativeTime({ at: post.createdAt, lang })}</a></header>${body}${translation}${remove}<span class="sr-only">${t('posts.by', { username })}</span></div></article>`
 }
 
 /**
@@ -138,22 +90,7 @@ export function PostItem(props: {
  */
 export function DeletePostForm(props: { postId: number; t: Translate }) {
   const action = `/post/${props.postId}/delete`
-  return (
-    <form
-      method="get"
-      action={action}
-      class="delete-form"
-      data-hx-post={action}
-      data-hx-confirm={props.t('posts.deleteConfirm')}
-      data-hx-target={`#post-${props.postId}`}
-      data-hx-swap="outerHTML"
-      data-hx-disabled-elt="find button"
-    >
-      <button type="submit" class="link-button danger">
-        {props.t('posts.delete')}
-      </button>
-    </form>
-  )
+  return html`<form method="get" action="${action}" class="delete-form" data-hx-post="${action}" data-hx-confirm="${props.t('posts.deleteConfirm')}" data-hx-target="#post-${props.postId}" data-hx-swap="outerHTML" data-hx-disabled-elt="find button"><button type="submit" class="link-button danger">${props.t('posts.delete')}</button></form>`
 }
 
 /**
@@ -162,22 +99,7 @@ export function DeletePostForm(props: { postId: number; t: Translate }) {
  */
 export function TranslateForm(props: { postId: number; t: Translate }) {
   const action = `/translate/${props.postId}`
-  return (
-    <form
-      method="post"
-      action={action}
-      class="translate-form"
-      data-hx-post={action}
-      data-hx-target="this"
-      data-hx-swap="outerHTML"
-      data-hx-disabled-elt="find button"
-    >
-      <SessionGuardField />
-      <button type="submit" class="link-button">
-        {props.t('posts.translate')}
-      </button>
-    </form>
-  )
+  return html`<form method="post" action="${action}" class="translate-form" data-hx-post="${action}" data-hx-target="this" data-hx-swap="outerHTML" data-hx-disabled-elt="find button">${SessionGuardField()}<button type="submit" class="link-button">${props.t('posts.translate')}</button></form>`
 }
 
 /**

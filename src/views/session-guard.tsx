@@ -1,3 +1,4 @@
+import { html } from 'hono/html'
 import { useRequestContext } from 'hono/jsx-renderer'
 import type { AppEnv } from '../env'
 import { AS_USER_FIELD } from '../middleware/session-guard'
@@ -11,9 +12,9 @@ import { AS_USER_FIELD } from '../middleware/session-guard'
 export function SessionGuardField() {
   let userId: number | undefined
   try {
-    userId = useRequestContext<AppEnv>().var.user?.id
+    userId = useRequestContext<AppEnv>().get('user')?.id
   } catch {
     return null
   }
-  return userId === undefined ? null : <input type="hidden" name={AS_USER_FIELD} value={String(userId)} />
+  return userId === undefined ? null : html`<input type="hidden" name="${AS_USER_FIELD}" value="${String(userId)}"/>`
 }

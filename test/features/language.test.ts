@@ -1,4 +1,4 @@
-import { ABSOLUTE_TIME_OPTIONS } from '../../src/views/components'
+import { ABSOLUTE_TIME_OPTIONS } from '../../src/lib/time-format'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { users } from '../../src/db/schema'
