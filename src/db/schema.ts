@@ -364,6 +364,28 @@ export const apiTokens = sqliteTable(
   (t) => [index('api_tokens_user_idx').on(t.userId, t.createdAt)],
 )
 
+/**
+ * `Idempotency-Key`s of `POST /api/posts`, per token, for 24 hours (the daily housekeeping
+ * prunes older rows). `request_hash` is SHA-256 of the validated request, so the same key
+ * with another body is refused; `form_key` is the post's own one-time key (posts'
+ * unique (user_id, form_key) index makes racing retries one post); `post_id` is the post
+ * made, so a retry after its deletion is told so rather than posting again.
+ */
+export const apiIdempotencyKeys = sqliteTable(
+  'api_idempotency_keys',
+  {
+    tokenId: text('token_id')
+      .notNull()
+      .references(() => apiTokens.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    formKey: text('form_key').notNull(),
+    postId: integer('post_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tokenId, t.key] }), index('api_idempotency_keys_created_idx').on(t.createdAt)],
+)
+
 export type User = typeof users.$inferSelect
 export type Post = typeof posts.$inferSelect
 export type Session = typeof sessions.$inferSelect

@@ -1,4 +1,5 @@
 import { createPrimaryDb, type Db } from '../db/client'
+import { IDEMPOTENCY_TTL_MS } from '../features/api/idempotency'
 import type { Bindings } from '../env'
 import { deleteR2Prefix } from './export-files'
 import { exportPrefix } from './export-job'
@@ -76,6 +77,7 @@ export async function runDailyPrunes(env: Bindings, now = Date.now()): Promise<P
   return [
     await pruneTable(env, 'sessions', 'sessions', 'expires_at < ?', [now]),
     await pruneTable(env, 'api-tokens', 'api_tokens', 'expires_at < ?', [now]),
+    await pruneTable(env, 'idempotency-keys', 'api_idempotency_keys', 'created_at <= ?', [now - IDEMPOTENCY_TTL_MS]),
     await pruneTable(env, 'rate-limits', 'rate_limits', 'reset_at < ?', [now]),
     await pruneTable(env, 'reset-tokens', 'password_reset_tokens', 'expires_at < ? OR used_at IS NOT NULL', [now]),
     await pruneTable(env, 'sent-emails', 'sent_emails', 'sent_at < ?', [now - 30 * DAY]),

@@ -67,6 +67,12 @@ describe('housekeeping: daily prunes', () => {
       now + DAY,
     )
     await run(
+      `INSERT INTO api_idempotency_keys (token_id, key, request_hash, form_key, created_at)
+       VALUES ('live', 'day-old', 'h', 'f1', ?1), ('live', 'recent', 'h', 'f2', ?2)`,
+      now - DAY,
+      now - DAY + 60_000,
+    )
+    await run(
       `INSERT INTO rate_limits (key, count, reset_at) VALUES ('old', 1, ?1), ('live', 1, ?2)`,
       now - 1,
       now + 1000,
@@ -117,6 +123,8 @@ describe('housekeeping: daily prunes', () => {
     expect(await count(`SELECT count(*) AS n FROM sessions WHERE user_id = ?`, user.id)).toBe(1)
     expect(await count(`SELECT count(*) AS n FROM api_tokens WHERE user_id = ?`, user.id)).toBe(1)
     expect(await count(`SELECT count(*) AS n FROM api_tokens WHERE id = 'live'`)).toBe(1)
+    expect(await count(`SELECT count(*) AS n FROM api_idempotency_keys WHERE key IN ('day-old', 'recent')`)).toBe(1)
+    expect(await count(`SELECT count(*) AS n FROM api_idempotency_keys WHERE key = 'recent'`)).toBe(1)
     expect(await count(`SELECT count(*) AS n FROM rate_limits WHERE key IN ('old', 'live')`)).toBe(1)
     expect(await count(`SELECT count(*) AS n FROM password_reset_tokens WHERE user_id = ?`, user.id)).toBe(1)
     expect(await count(`SELECT count(*) AS n FROM sent_emails WHERE idempotency_key IN ('old', 'new')`)).toBe(1)
@@ -135,6 +143,7 @@ describe('housekeeping: daily prunes', () => {
     expect(parsed.map((p) => p.what)).toEqual([
       'sessions',
       'api-tokens',
+      'idempotency-keys',
       'rate-limits',
       'reset-tokens',
       'sent-emails',

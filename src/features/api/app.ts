@@ -38,7 +38,7 @@ apiApp.use(
   cors({
     origin: '*',
     allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowHeaders: ['Authorization', 'Content-Type', 'Accept-Language', 'X-D1-Bookmark'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Accept-Language', 'X-D1-Bookmark', 'Idempotency-Key'],
     exposeHeaders: [
       'RateLimit-Policy',
       'RateLimit-Limit',
@@ -48,6 +48,8 @@ apiApp.use(
       'WWW-Authenticate',
       'Allow',
       'X-D1-Bookmark',
+      'Location',
+      'Idempotent-Replayed',
     ],
     maxAge: 600,
   }),

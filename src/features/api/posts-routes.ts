@@ -1,4 +1,5 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import { detectPostLanguage } from '../../lib/language-detect'
 import { listFollowerIds } from '../follows/queries'
 import { LIVE_FANOUT_MAX, notifyLater } from '../live/notify'
@@ -13,19 +14,54 @@ import {
 import { fanoutOf } from '../posts/fanout'
 import { getMemberById } from '../users/queries'
 import { ApiError, errorResponses } from './errors'
+import { claimIdempotencyKey, IDEMPOTENCY_KEY_PATTERN, recordIdempotentPost, requestHash } from './idempotency'
 import { requireToken, type ApiEnv } from './middleware'
 import { pageJson, pageParams, postJson } from './represent'
 import { idParams, jsonResponse, newPostSchema, pageQuery, postJsonSchema, postPageSchema } from './schemas'
+
+const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(IDEMPOTENCY_KEY_PATTERN, 'api.error.idempotencyKey')
+    .optional()
+    .openapi({
+      param: { name: 'idempotency-key', in: 'header' },
+      description:
+        'Optional, 1–255 visible ASCII characters (a UUID is a good choice). Sending the same ' +
+        'request again with the same key (from the same token, within 24 hours) answers the ' +
+        'first post again instead of posting twice.',
+      example: '5b0f9d2e-8c1a-4f7e-9a63-2d4c1e7b8a90',
+    }),
+})
 
 const create = createRoute({
   method: 'post',
   path: '/posts',
   tags: ['Posts'],
   summary: 'Post (1–140 characters)',
+  description:
+    'With an `Idempotency-Key`, a retry gets the same 201 answer (the same post, with ' +
+    '`Idempotent-Replayed: true`) and makes nothing twice, even when the tries race; the same ' +
+    'key with another body is a 422, and a key whose post has been deleted since is a 409.',
   security: [{ bearer: [] }],
   middleware: [requireToken] as const,
-  request: { body: { content: { 'application/json': { schema: newPostSchema } }, required: true } },
-  responses: { 201: jsonResponse(postJsonSchema, 'The new post'), ...errorResponses(400, 401, 413, 415, 422) },
+  request: {
+    headers: idempotencyHeaders,
+    body: { content: { 'application/json': { schema: newPostSchema } }, required: true },
+  },
+  responses: {
+    201: {
+      ...jsonResponse(postJsonSchema, 'The new post (or, for a repeated Idempotency-Key, the post it made)'),
+      headers: {
+        Location: { description: 'The post’s address.', schema: { type: 'string' } },
+        'Idempotent-Replayed': {
+          description: '`true` when this answers a repeated Idempotency-Key.',
+          schema: { type: 'string', enum: ['true'] },
+        },
+      },
+    },
+    ...errorResponses(400, 401, 409, 413, 415, 422),
+  },
 })
 
 const getOne = createRoute({
@@ -77,18 +113,43 @@ const explore = createRoute({
   responses: { 200: jsonResponse(postPageSchema, 'A page of posts'), ...errorResponses(400, 401) },
 })
 
+/** The 201 of POST /api/posts, first time or replayed. */
+function created<C extends Context>(c: C, json: ReturnType<typeof postJson>, replayed: boolean) {
+  c.header('Location', `/api/posts/${json.id}`)
+  if (replayed) c.header('Idempotent-Replayed', 'true')
+  return c.json(json, 201)
+}
+
 export function registerPostRoutes(api: OpenAPIHono<ApiEnv>) {
   api.openapi(create, async (c) => {
+    const { db } = c.var
     const { body } = c.req.valid('json')
+    const key = c.req.valid('header')['idempotency-key']
+    const tokenId = c.var.apiToken!.id
+    let formKey: string | undefined
+    if (key !== undefined) {
+      const hash = requestHash({ body })
+      const claim = await claimIdempotencyKey(db, tokenId, key, hash)
+      if (claim.requestHash !== hash) throw new ApiError(422, 'api.error.idempotencyMismatch')
+      if (claim.postId !== null) {
+        const made = await getPostById(db, claim.postId)
+        if (!made) throw new ApiError(409, 'api.error.idempotencyGone')
+        return created(c, postJson(made), true)
+      }
+      formKey = claim.formKey
+    }
     const post = await createPost(
-      c.var.db,
+      db,
       c.var.user!,
       body,
       await detectPostLanguage(body),
       Date.now(),
-      crypto.randomUUID(),
+      formKey ?? crypto.randomUUID(),
       fanoutOf(c.env),
     )
+    if (key !== undefined && !post.duplicate) await recordIdempotentPost(db, tokenId, key, post.id)
+    // A racing twin of this request made the post: answer it, notify nobody twice.
+    if (post.duplicate) return created(c, postJson(post), true)
     // As from the form: followers' open home timelines show "N new posts" (after the answer).
     notifyLater(c, async () =>
       (await listFollowerIds(c.var.db, post.author.id, LIVE_FANOUT_MAX)).map((userId) => ({
@@ -96,8 +157,7 @@ export function registerPostRoutes(api: OpenAPIHono<ApiEnv>) {
         event: { type: 'post' as const },
       })),
     )
-    c.header('Location', `/api/posts/${post.id}`)
-    return c.json(postJson(post), 201)
+    return created(c, postJson(post), false)
   })
 
   api.openapi(getOne, async (c) => {
