@@ -141,6 +141,7 @@ async function main() {
       { name: 'thread', path: `/messages/${PROFILE_USER}`, headers: auth, page: true },
       { name: 'api timeline', path: '/api/timeline', headers: bearer },
       { name: 'api explore', path: '/api/explore', headers: bearer },
+      { name: 'api search', path: `/api/search?q=${COMMON_TERM}`, headers: bearer },
       { name: 'search common', path: `/search?q=${COMMON_TERM}`, headers: auth },
       { name: 'search rare', path: `/search?q=${RARE_TERM}`, headers: auth },
       { name: 'search prefix', path: `/search?q=${PREFIX_TERM}`, headers: auth },
