@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { createPrimaryDb } from '../db/client'
 import type { Bindings } from '../env'
-import { enqueueJob, failJob, recordJobAttemptFailed } from './queries'
+import { pushJobProgress } from './progress-push'
+import { enqueueJob, failJob, getJob, recordJobAttemptFailed } from './queries'
 import { runJobSlice } from './runner'
 
 /** Queue names as declared in wrangler.toml (the same in every environment). */
@@ -50,8 +51,11 @@ export async function handleJobsBatch(batch: MessageBatch<unknown>, env: Binding
     } catch (error) {
       const state = await recordJobAttemptFailed(db, jobId).catch(() => 'running' as const)
       log('warn', 'job.slice-failed', { jobId, state, attempts: message.attempts, error: errorText(error) })
-      if (state === 'failed') message.ack()
-      else message.retry({ delaySeconds: jobRetryDelaySeconds(message.attempts) })
+      if (state === 'failed') {
+        // The member's page shows why and "Try again" (the push never throws).
+        await pushJobProgress(env, await getJob(db, jobId).catch(() => null))
+        message.ack()
+      } else message.retry({ delaySeconds: jobRetryDelaySeconds(message.attempts) })
     }
   }
 }
@@ -61,7 +65,10 @@ export async function handleJobsDeadLetterBatch(batch: MessageBatch<unknown>, en
   const db = createPrimaryDb(env.DB)
   for (const message of batch.messages) {
     const parsed = jobMessageSchema.safeParse(message.body)
-    if (parsed.success) await failJob(db, parsed.data.jobId, 'jobs.errorRepeated')
+    if (parsed.success) {
+      await failJob(db, parsed.data.jobId, 'jobs.errorRepeated')
+      await pushJobProgress(env, await getJob(db, parsed.data.jobId))
+    }
     log('error', 'job.dead-letter', { id: message.id, jobId: parsed.success ? parsed.data.jobId : null })
     message.ack()
   }

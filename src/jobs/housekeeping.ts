@@ -3,6 +3,7 @@ import { IDEMPOTENCY_TTL_MS } from '../features/api/idempotency'
 import type { Bindings } from '../env'
 import { deleteR2Prefix } from './export-files'
 import { exportPrefix } from './export-job'
+import { pushJobProgress } from './progress-push'
 import { enqueueJob, failJob, listStuckJobs, MAX_JOB_ATTEMPTS, STUCK_AFTER_MS } from './queries'
 
 /** The Cron Triggers in wrangler.toml. */
@@ -129,6 +130,14 @@ export async function checkStuckJobs(env: Bindings, now = Date.now()): Promise<P
       } else {
         await failJob(db, job.id, 'jobs.errorStuck', now)
         failed += 1
+        // An open page turns to Failed with "Try again" at once (exports; never throws).
+        await pushJobProgress(env, {
+          ...job,
+          state: 'failed',
+          error: 'jobs.errorStuck',
+          updatedAt: now,
+          finishedAt: now,
+        })
       }
     }
     if (stuck.length < 100) break

@@ -3,6 +3,7 @@ import type { Job } from '../db/schema'
 import type { Bindings } from '../env'
 import { runDeleteAccountStep } from './delete-account-job'
 import { runExportStep } from './export-job'
+import { pushJobProgress } from './progress-push'
 import { getJob, markJobRunning, saveJobProgress } from './queries'
 
 /** What one step (one chunk, ≤ 500 rows) of a job hands back. */
@@ -32,8 +33,11 @@ export async function runJobSlice(
   const db = createPrimaryDb(env.DB)
   const job = await getJob(db, jobId)
   if (!job || (job.state !== 'queued' && job.state !== 'running')) return 'gone'
-  if (!(await markJobRunning(db, jobId))) return 'gone'
   const started = Date.now()
+  if (!(await markJobRunning(db, jobId, started))) return 'gone'
+  // Pushes to the member's live channel (exports only) are awaited, so they arrive in order;
+  // they never throw and are bounded in time (PUSH_TIMEOUT_MS).
+  if (job.state === 'queued') await pushJobProgress(env, { ...job, state: 'running', updatedAt: started })
   const budget = options.budgetMs ?? SLICE_BUDGET_MS
   const context: JobContext = { env, db, job }
   let cursor: unknown = job.cursor ? JSON.parse(job.cursor) : {}
@@ -42,9 +46,14 @@ export async function runJobSlice(
       job.kind === 'export'
         ? await runExportStep(context, cursor as Parameters<typeof runExportStep>[1])
         : await runDeleteAccountStep(context, cursor as Parameters<typeof runDeleteAccountStep>[1])
-    if (result.finished) return 'done'
+    if (result.finished) {
+      await pushJobProgress(env, await getJob(db, jobId))
+      return 'done'
+    }
     cursor = result.cursor
-    if (!(await saveJobProgress(db, jobId, result))) return 'gone'
+    const now = Date.now()
+    if (!(await saveJobProgress(db, jobId, result, now))) return 'gone'
+    await pushJobProgress(env, { ...job, state: 'running', done: result.done, total: result.total, updatedAt: now })
     await options.afterStep?.(job, cursor)
     if (Date.now() - started >= budget) return 'more'
   }

@@ -74,8 +74,8 @@ const HTMX_CONFIG = JSON.stringify({
 const HEAD_START = html`<meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><meta name="color-scheme" content="light dark"/><meta name="htmx-config" content="${HTMX_CONFIG}"/>`
 const STYLES = html`<link rel="stylesheet" href="${asset('/css/app.css')}"/><link rel="stylesheet" href="${asset('/css/experience.css')}"/><link rel="icon" href="/favicon.svg" type="image/svg+xml"/>`
 const SCRIPTS = html`<script src="${asset('/js/htmx.min.js')}" defer=""></script><script src="${asset('/js/app.js')}" defer=""></script><script src="${asset('/js/feedback.js')}" defer=""></script><script src="${asset('/js/composer.js')}" defer=""></script>`
-/** Members' live channel (features/live). */
-const MEMBER_SCRIPTS = html`<script src="${asset('/js/htmx-ext-ws.js')}" defer=""></script><script src="${asset('/js/live.js')}" defer=""></script>`
+/** Members' live channel (features/live) and the export progress it carries (features/data). */
+const MEMBER_SCRIPTS = html`<script src="${asset('/js/htmx-ext-ws.js')}" defer=""></script><script src="${asset('/js/live.js')}" defer=""></script><script src="${asset('/js/export-progress.js')}" defer=""></script>`
 const LAST_SCRIPTS = html`<script src="${asset('/js/search.js')}" defer=""></script><script src="${asset('/js/popups.js')}" defer=""></script>`
 const HEAD_ASSETS = html`${STYLES}${SCRIPTS}${LAST_SCRIPTS}`
 const HEAD_ASSETS_MEMBER = html`${STYLES}${SCRIPTS}${MEMBER_SCRIPTS}${LAST_SCRIPTS}`

@@ -15,7 +15,33 @@ const STATE_LABELS = {
 /** Polling interval of a running export's status (htmx `every 2s`). */
 const POLL = 'every 2s'
 
-function percent(job: Job): number {
+/**
+ * What the status of one export needs: the job row without its cursor (which the live
+ * channel must not carry) — plain data, so a job can send it to the member's hub over RPC.
+ */
+export type ExportView = Pick<
+  Job,
+  'id' | 'state' | 'done' | 'total' | 'error' | 'fileSize' | 'expiresAt' | 'createdAt' | 'updatedAt'
+>
+
+export function toExportView(job: Job): ExportView {
+  const { id, state, done, total, error, fileSize, expiresAt, createdAt, updatedAt } = job
+  return { id, state, done, total, error, fileSize, expiresAt, createdAt, updatedAt }
+}
+
+/** Ranks the states, so a later state wins a tie on `updatedAt` (public/js/export-progress.js). */
+const STATE_RANK = { queued: 0, running: 1, done: 2, failed: 2 } as const satisfies Record<Job['state'], number>
+
+/**
+ * A number that only grows as the job moves on (updated time, then state): the page drops a
+ * fragment older than, or the same as, what it shows — a late poll answer after a push, or
+ * the hub's replay of a state the page was rendered with — so nothing flickers back.
+ */
+export function exportRevision(job: ExportView): number {
+  return job.updatedAt * 4 + STATE_RANK[job.state]
+}
+
+function percent(job: ExportView): number {
   if (job.state === 'done') return 100
   return job.total > 0 ? Math.min(100, Math.floor((job.done / job.total) * 100)) : 0
 }
@@ -32,11 +58,14 @@ function sizeText(bytes: number, lang: Lang): string {
 }
 
 /**
- * One export and where it stands. While it runs the element polls its own status URL every
- * 2 s and replaces itself; the finished (or failed) state has no trigger, so polling stops.
- * Without JavaScript the Refresh link reloads the page.
+ * One export and where it stands. The member's live channel pushes this same fragment (out
+ * of band, by id) after every chunk and at the end (features/live). While the job runs the
+ * element also carries a 2 s poll of its own status URL, the fallback for a page without a
+ * socket: public/js/export-progress.js cancels each poll while the socket is open. The
+ * finished (or failed) state has no trigger, so polling stops. Without JavaScript the
+ * Refresh link reloads the page.
  */
-export function ExportStatus(props: { t: Translate; lang: Lang; job: Job; now: number }) {
+export function ExportStatus(props: { t: Translate; lang: Lang; job: ExportView; now: number; oob?: boolean }) {
   const { t, lang, job, now } = props
   const active = job.state === 'queued' || job.state === 'running'
   const expired = job.state === 'done' && (job.expiresAt ?? 0) <= now
@@ -45,6 +74,8 @@ export function ExportStatus(props: { t: Translate; lang: Lang; job: Job; now: n
     <li
       id={`export-${job.id}`}
       class={`export export-${job.state}`}
+      data-export-rev={String(exportRevision(job))}
+      data-hx-swap-oob={props.oob ? 'true' : undefined}
       data-hx-get={active ? `/settings/export/${job.id}/status` : undefined}
       data-hx-trigger={active ? POLL : undefined}
       data-hx-swap={active ? 'outerHTML' : undefined}
@@ -96,7 +127,7 @@ export function DataPage(props: {
   t: Translate
   lang: Lang
   username: string
-  exports: Job[]
+  exports: ExportView[]
   now: number
   notice?: string
   deleteErrors?: FieldErrors

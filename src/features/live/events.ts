@@ -1,3 +1,4 @@
+import type { ExportView } from '../data/views'
 import type { MessageView } from '../messages/queries'
 
 /**
@@ -24,3 +25,8 @@ export type LiveEvent =
       type: 'stats'
       user: { id: number; username: string; postCount: number; followerCount: number; followingCount: number }
     }
+  /**
+   * The member's data export moved (a chunk finished, it is done, or it failed): its status
+   * fragment, for the sockets of pages that show that export (see `MemberHub`).
+   */
+  | { type: 'export'; job: ExportView }

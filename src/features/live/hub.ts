@@ -7,6 +7,11 @@ import { renderLiveEvent, type SocketState } from './views'
 /** The header the Worker uses to tell the hub the language of the page that connects. */
 export const LIVE_LANG_HEADER = 'X-Live-Lang'
 
+/** Storage key of the member's latest export event (replayed to a page that connects late). */
+const EXPORT_KEY = 'export'
+/** A finished export's last state is kept this long for late pages, then forgotten (alarm). */
+export const EXPORT_KEEP_MS = 60 * 60 * 1000
+
 /**
  * One per member (named by user id): holds that member's open WebSockets — one per tab —
  * with the Hibernation API, so an idle socket costs nothing: the object is evicted from
@@ -30,9 +35,12 @@ export class MemberHub extends DurableObject<Bindings> {
 
   /** Pushes an event to every open socket of the member; returns how many got it. */
   async notify(event: LiveEvent): Promise<number> {
+    if (event.type === 'export') await this.keepExport(event)
     let sent = 0
     for (const ws of this.ctx.getWebSockets()) {
       const state = ws.deserializeAttachment() as SocketState
+      // Export progress goes only to the pages that show that export.
+      if (event.type === 'export' && state.export !== event.job.id) continue
       if (event.type === 'post') {
         state.newPosts += 1
         ws.serializeAttachment(state)
@@ -52,7 +60,36 @@ export class MemberHub extends DurableObject<Bindings> {
     return this.ctx.getWebSockets().length
   }
 
-  /** The client says it showed the new posts: count from zero again for that tab. */
+  /**
+   * Remembers the latest export event: a page rendered just before a push, whose socket
+   * opened just after it, asks for it (`export-watch`) and so never misses the last state.
+   * Once the export is over, an alarm forgets it.
+   */
+  private async keepExport(event: Extract<LiveEvent, { type: 'export' }>): Promise<void> {
+    await this.ctx.storage.put(EXPORT_KEY, event)
+    if (event.job.state === 'done' || event.job.state === 'failed') {
+      await this.ctx.storage.setAlarm(Date.now() + EXPORT_KEEP_MS)
+    }
+  }
+
+  override async alarm(): Promise<void> {
+    const kept = await this.ctx.storage.get<Extract<LiveEvent, { type: 'export' }>>(EXPORT_KEY)
+    if (kept && (kept.job.state === 'done' || kept.job.state === 'failed')) await this.ctx.storage.delete(EXPORT_KEY)
+  }
+
+  /** A page shows export `id`: it gets that export's pushes from now on, and the latest state now. */
+  private async watchExport(ws: WebSocket, id: number): Promise<void> {
+    const state = ws.deserializeAttachment() as SocketState
+    state.export = id
+    ws.serializeAttachment(state)
+    const kept = await this.ctx.storage.get<Extract<LiveEvent, { type: 'export' }>>(EXPORT_KEY)
+    if (kept?.job.id === id) ws.send(await renderLiveEvent(kept, state))
+  }
+
+  /**
+   * What a page tells its hub: `seen` (it showed the new posts: count from zero again for
+   * that tab) and `export-watch` (it shows the progress of that export).
+   */
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     if (typeof message !== 'string' || message.length > 200) return
     let parsed: unknown
@@ -61,10 +98,13 @@ export class MemberHub extends DurableObject<Bindings> {
     } catch {
       return
     }
-    if ((parsed as { type?: unknown })?.type === 'seen') {
+    const { type, id } = (parsed ?? {}) as { type?: unknown; id?: unknown }
+    if (type === 'seen') {
       const state = ws.deserializeAttachment() as SocketState
       state.newPosts = 0
       ws.serializeAttachment(state)
+    } else if (type === 'export-watch' && typeof id === 'number' && Number.isSafeInteger(id) && id > 0) {
+      await this.watchExport(ws, id)
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import type { Bindings } from '../../env'
-import { logError } from '../../lib/log'
+import { logError, safeErrorText } from '../../lib/log'
 import type { LiveEvent } from './events'
 
 /** At most this many followers are told live about a new post (one hub call each). */
@@ -34,4 +34,44 @@ export function notifyLater(c: Context, work: () => Promise<Array<{ userId: numb
 /** Shorthand for events whose recipients are known. */
 export function notifyMembers(c: Context, targets: Array<{ userId: number; event: LiveEvent }>) {
   notifyLater(c, async () => targets)
+}
+
+/** How long a background job waits for a hub before it gives up on a push. */
+export const PUSH_TIMEOUT_MS = 2000
+
+/**
+ * Tells one member's hub about an event from outside a request (a queue consumer, a cron),
+ * awaited so a job's pushes arrive in order. It never throws and never waits longer than
+ * `timeoutMs`: a hub that fails or hangs costs a log line, never the job. True when the hub
+ * took the event.
+ */
+export async function notifyMemberNow(
+  env: Bindings,
+  userId: number,
+  event: LiveEvent,
+  timeoutMs = PUSH_TIMEOUT_MS,
+): Promise<boolean> {
+  const hubs = env.MEMBER_HUB
+  if (!hubs) return false
+  let timer: ReturnType<typeof setTimeout> | undefined
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from the hub within ${timeoutMs} ms`)), timeoutMs)
+    })
+    await Promise.race([hubs.getByName(String(userId)).notify(event), timeout])
+    return true
+  } catch (error) {
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        event: 'live.push-failed',
+        userId,
+        type: event.type,
+        error: safeErrorText(error),
+      }),
+    )
+    return false
+  } finally {
+    clearTimeout(timer)
+  }
 }

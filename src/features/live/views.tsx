@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx'
 import { createTranslator, type Lang, type Translate } from '../../lib/i18n'
+import { ExportStatus } from '../data/views'
 import { MessageItem, threadListId, UnreadBadge } from '../messages/views'
 import { ProfileStats } from '../users/views'
 import type { LiveEvent } from './events'
@@ -40,8 +41,11 @@ export function NewPostsBar(props: { t: Translate; count: number; oob?: boolean 
   )
 }
 
-/** Per-socket state the hub keeps in the socket's attachment (survives hibernation). */
-export type SocketState = { lang: Lang; newPosts: number }
+/**
+ * Per-socket state the hub keeps in the socket's attachment (survives hibernation). `export`
+ * is the export whose progress the socket's page shows (it said so with `export-watch`).
+ */
+export type SocketState = { lang: Lang; newPosts: number; export?: number }
 
 /** The fragments one socket receives for an event, as an HTML string. */
 export async function renderLiveEvent(event: LiveEvent, state: SocketState): Promise<string> {
@@ -79,6 +83,9 @@ export async function renderLiveEvent(event: LiveEvent, state: SocketState): Pro
       break
     case 'stats':
       node = <ProfileStats t={t} user={event.user} oob />
+      break
+    case 'export':
+      node = <ExportStatus t={t} lang={state.lang} job={event.job} now={Date.now()} oob />
       break
   }
   // A hono/jsx element renders with toString() (a string, or a promise for async parts).
