@@ -1,7 +1,9 @@
 // The rows the browser tests need besides the accounts they register themselves: `alice`,
 // with more posts than one page holds (so infinite scroll has a second page and an end),
 // the newest five minutes old (so the relative time has a known text), and `bob`, a
-// member the accessibility and screenshot runs log in as.
+// member the accessibility and screenshot runs log in as, and `exporter`, whose 20,000
+// received messages (from `penpal`, years old, read) make a data export long enough — about
+// 40 chunks — to watch its progress arrive over the live channel.
 import { DERIVED_ROWS_SQL, hashPassword } from '../scripts/sql-helpers.mjs'
 
 export const SEEDED_PASSWORD = 'e2e-seeded-pass'
@@ -9,6 +11,8 @@ export const ALICE = 'alice'
 export const BOB = 'bob'
 export const ALICE_POSTS = 30
 export const SPANISH_POST = 'Bob: hoy leí un libro muy bueno sobre jardines.'
+export const EXPORTER = 'exporter'
+export const EXPORTER_MESSAGES = 20000
 export const FRESH_POST = 'Alice: a fresh post from five minutes ago.'
 
 const quote = (value) => `'${String(value).replaceAll("'", "''")}'`
@@ -28,6 +32,15 @@ export function buildE2eSeedSql(now = Date.now()) {
       (1, 1, 2, 'Coffee at the bakery on Friday?', ${now - 2 * hour}),
       (1, 2, 1, 'Sure, see you there!', ${now - hour});`,
     `UPDATE users SET unread_message_count = 1 WHERE id = 1;`,
+    // No posts and no follows: they show nowhere public, only in their own export.
+    `INSERT INTO users (id, username, email, password_hash, about_me, language, last_seen_at, created_at) VALUES
+      (3, ${quote(EXPORTER)}, 'exporter@example.com', ${quote(hash)}, '', 'en', ${now - hour}, ${now - 400 * 24 * hour}),
+      (4, 'penpal', 'penpal@example.com', ${quote(hash)}, '', 'en', ${now - hour}, ${now - 400 * 24 * hour});`,
+    `INSERT INTO conversations (id, user_a_id, user_b_id, last_message_body, last_sender_id, last_message_at, a_unread, b_unread, created_at)
+      VALUES (2, 3, 4, 'Letter ${EXPORTER_MESSAGES}', 4, ${now - 300 * 24 * hour}, 0, 0, ${now - 365 * 24 * hour});`,
+    `INSERT INTO messages (conversation_id, sender_id, recipient_id, body, created_at)
+      WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ${EXPORTER_MESSAGES})
+      SELECT 2, 4, 3, 'Letter ' || n, ${now - 365 * 24 * hour} + n * 1000 FROM seq;`,
   ]
   for (let n = 0; n < ALICE_POSTS; n++) {
     const body =

@@ -12,7 +12,7 @@ import { deleteSessionCookie, requireUser } from '../../middleware/session'
 import { enqueueJob, getActiveJob, getUserJob, listUserJobs, requeueFailedJob, startJob } from '../../jobs/queries'
 import { baseUrl } from '../../views/email'
 import { deleteAccountSchema, jobIdSchema } from './schemas'
-import { DataPage, ExportStatus } from './views'
+import { DataPage, ExportSection, ExportStatus } from './views'
 
 export const dataRoutes = new Hono<AppEnv>()
 
@@ -46,6 +46,23 @@ async function renderDataPage(
   )
 }
 
+/**
+ * Under htmx the export form replaces only its card (ExportSection), so the page and its live
+ * socket stay; errors keep their status (public/js/export-progress.js swaps them too).
+ */
+async function renderExportSection(
+  c: Context<AppEnv>,
+  notice: { text: string; ok?: boolean },
+  status: 200 | 409 | 429,
+) {
+  const exports = await listUserJobs(c.var.db, c.var.user!.id, 'export', 5)
+  c.header('Cache-Control', 'private, no-store')
+  return c.html(
+    <ExportSection t={c.var.t} lang={c.var.lang} exports={exports} now={Date.now()} notice={notice} />,
+    status,
+  )
+}
+
 /** The member's export with the id in the path; anyone else's (or none) is a 404. */
 async function exportFromPath(c: Context<AppEnv>) {
   const id = jobIdSchema.safeParse(c.req.param('id'))
@@ -67,11 +84,17 @@ dataRoutes.post('/settings/export', requireUser, async (c) => {
     dailyLimit: EXPORTS_PER_DAY,
   })
   if (!started.ok) {
+    if (isHtmx(c)) {
+      return started.reason === 'running'
+        ? renderExportSection(c, { text: t('data.exportRunning') }, 409)
+        : renderExportSection(c, { text: t('data.exportDailyLimit', { count: EXPORTS_PER_DAY }) }, 429)
+    }
     return started.reason === 'running'
       ? renderDataPage(c, { status: 409, notice: t('data.exportRunning') })
       : renderDataPage(c, { status: 429, notice: t('data.exportDailyLimit', { count: EXPORTS_PER_DAY }) })
   }
   await enqueueJob(c.env.JOBS_QUEUE, started.job.id)
+  if (isHtmx(c)) return renderExportSection(c, { text: t('data.exportStarted'), ok: true }, 200)
   setFlash(c, 'data.exportStarted')
   return c.redirect('/settings/data', 303)
 })

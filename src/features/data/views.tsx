@@ -123,6 +123,53 @@ export function ExportStatus(props: { t: Translate; lang: Lang; job: ExportView;
   )
 }
 
+/**
+ * The export card. Its form works without JavaScript (303 back to the page, with a flash);
+ * under htmx it replaces just this card, so the page — and its live socket — stay: the new
+ * export's progress then arrives over the socket from the first chunk on.
+ */
+export function ExportSection(props: {
+  t: Translate
+  lang: Lang
+  exports: ExportView[]
+  now: number
+  notice?: { text: string; ok?: boolean }
+}) {
+  const { t, lang, exports, now, notice } = props
+  const active = exports.some((job) => job.state === 'queued' || job.state === 'running')
+  return (
+    <section id="export-section" class="card" aria-labelledby="export-title">
+      <h1 id="export-title">{t('data.exportTitle')}</h1>
+      <p>{t('data.exportIntro')}</p>
+      {notice ? (
+        <p class={notice.ok ? 'flash' : 'flash flash-error'} role={notice.ok ? 'status' : 'alert'}>
+          {notice.text}
+        </p>
+      ) : null}
+      <form
+        method="post"
+        action="/settings/export"
+        data-hx-post="/settings/export"
+        data-hx-target="#export-section"
+        data-hx-swap="outerHTML"
+      >
+        <SessionGuardField />
+        <button type="submit" disabled={active}>
+          {t('data.exportButton')}
+        </button>
+      </form>
+      <p class="hint">{t('data.exportLimits')}</p>
+      {exports.length ? (
+        <ul class="exports" aria-live="polite">
+          {exports.map((job) => (
+            <ExportStatus t={t} lang={lang} job={job} now={now} />
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  )
+}
+
 export function DataPage(props: {
   t: Translate
   lang: Lang
@@ -134,33 +181,16 @@ export function DataPage(props: {
 }) {
   const { t, lang, exports, now, deleteErrors = {} } = props
   const err = (name: string) => (deleteErrors[name] ? t(deleteErrors[name]) : undefined)
-  const active = exports.some((job) => job.state === 'queued' || job.state === 'running')
   return (
     <>
       <SettingsNav t={t} current="data" />
-      <section class="card" aria-labelledby="export-title">
-        <h1 id="export-title">{t('data.exportTitle')}</h1>
-        <p>{t('data.exportIntro')}</p>
-        {props.notice ? (
-          <p class="flash flash-error" role="alert">
-            {props.notice}
-          </p>
-        ) : null}
-        <form method="post" action="/settings/export">
-          <SessionGuardField />
-          <button type="submit" disabled={active}>
-            {t('data.exportButton')}
-          </button>
-        </form>
-        <p class="hint">{t('data.exportLimits')}</p>
-        {exports.length ? (
-          <ul class="exports" aria-live="polite">
-            {exports.map((job) => (
-              <ExportStatus t={t} lang={lang} job={job} now={now} />
-            ))}
-          </ul>
-        ) : null}
-      </section>
+      <ExportSection
+        t={t}
+        lang={lang}
+        exports={exports}
+        now={now}
+        notice={props.notice ? { text: props.notice } : undefined}
+      />
       <section class="card danger-zone" aria-labelledby="delete-title">
         <h2 id="delete-title">{t('data.deleteTitle')}</h2>
         <p>{t('data.deleteIntro')}</p>
