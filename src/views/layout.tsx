@@ -185,13 +185,9 @@ export function Layout(props: { title: string; meta?: PageMeta | undefined; chil
  * (and styled by it). Other areas add their links to the nav as more `<NavItem>`s or `<li>`s.
  */
 function NavItem(props: { href: string; current: boolean; label: string; class?: string }) {
-  return (
-    <li>
-      <a href={props.href} class={props.class} aria-current={props.current ? 'page' : undefined}>
-        {props.label}
-      </a>
-    </li>
-  )
+  const cls = props.class === undefined ? '' : html` class="${props.class}"`
+  const current = props.current ? html` aria-current="page"` : ''
+  return html`<li><a href="${props.href}"${cls}${current}>${props.label}</a></li>`
 }
 
 function currentPath(url: string): string {
@@ -206,23 +202,11 @@ function currentPath(url: string): string {
  */
 export function LanguageSwitcher(props: { t: Translate; lang: Lang; next: string }) {
   const { t } = props
-  return (
-    <form method="post" action="/language" class="language-switcher">
-      <input type="hidden" name="next" value={props.next} />
-      <SessionGuardField />
-      <label for="language-select">{t('language.label')}</label>
-      <select id="language-select" name="lang">
-        {SUPPORTED_LANGUAGES.map((code) => (
-          <option value={code} lang={code} selected={code === props.lang}>
-            {LANGUAGE_NAMES[code]}
-          </option>
-        ))}
-      </select>
-      <button type="submit" class="secondary">
-        {t('language.submit')}
-      </button>
-    </form>
-  )
+  const options = SUPPORTED_LANGUAGES.map((code) => {
+    const selected = code === props.lang ? html` selected=""` : ''
+    return html`<option value="${code}" lang="${code}"${selected}>${LANGUAGE_NAMES[code]}</option>`
+  })
+  return html`<form method="post" action="/language" class="language-switcher"><input type="hidden" name="next" value="${props.next}"/>${SessionGuardField()}<label for="language-select">${t('language.label')}</label><select id="language-select" name="lang">${options}</select><button type="submit" class="secondary">${t('language.submit')}</button></form>`
 }
 
 const utf8 = new TextEncoder()
