@@ -1,6 +1,6 @@
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
-import { olderThan } from '../../db/keyset'
+import { keysetSelect } from '../../db/keyset'
 import type { Db } from '../../db/client'
 import { conversations, messages, users, type Conversation } from '../../db/schema'
 import { PAGE_SIZE, toPage, type Cursor, type Page } from '../../lib/cursor'
@@ -82,19 +82,25 @@ export async function listConversations(
 ): Promise<Page<ConversationView>> {
   // Either side of the pair, as plain integer columns.
   const side = (mine: AnySQLiteColumn, other: AnySQLiteColumn, unread: AnySQLiteColumn) =>
-    db
-      .select({
-        id: conversations.id,
-        otherId: sql<number>`${other}`,
-        unread: sql<number>`${unread}`,
-        lastMessageBody: conversations.lastMessageBody,
-        lastSenderId: conversations.lastSenderId,
-        lastMessageAt: conversations.lastMessageAt,
-      })
-      .from(conversations)
-      .where(and(eq(mine, userId), olderThan(conversations.lastMessageAt, conversations.id, opts.before)))
-      .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
-      .limit((opts.limit ?? PAGE_SIZE) + 1)
+    keysetSelect(
+      (range) =>
+        db
+          .select({
+            id: conversations.id,
+            otherId: sql<number>`${other}`.as('other_id'),
+            unread: sql<number>`${unread}`.as('unread'),
+            lastMessageBody: conversations.lastMessageBody,
+            lastSenderId: conversations.lastSenderId,
+            lastMessageAt: conversations.lastMessageAt,
+          })
+          .from(conversations)
+          .where(and(eq(mine, userId), range))
+          .$dynamic(),
+      conversations.lastMessageAt,
+      conversations.id,
+      { before: opts.before },
+      (opts.limit ?? PAGE_SIZE) + 1,
+    )
   const [asA, asB] = await db.batch([
     side(conversations.userAId, conversations.userBId, conversations.aUnread),
     side(conversations.userBId, conversations.userAId, conversations.bUnread),
@@ -140,12 +146,18 @@ export async function listThreadMessages(
   conversationId: number,
   opts: { before: Cursor | null; limit?: number },
 ): Promise<Page<MessageView>> {
-  const rows = await db
-    .select(messageColumns)
-    .from(messages)
-    .where(and(eq(messages.conversationId, conversationId), olderThan(messages.createdAt, messages.id, opts.before)))
-    .orderBy(desc(messages.createdAt), desc(messages.id))
-    .limit((opts.limit ?? PAGE_SIZE) + 1)
+  const rows = await keysetSelect(
+    (range) =>
+      db
+        .select(messageColumns)
+        .from(messages)
+        .where(and(eq(messages.conversationId, conversationId), range))
+        .$dynamic(),
+    messages.createdAt,
+    messages.id,
+    { before: opts.before },
+    (opts.limit ?? PAGE_SIZE) + 1,
+  )
   const page = toPage(rows, messageCursor, opts.limit)
   return { items: page.items.reverse(), next: page.next }
 }

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm'
-import { pageOrder, pageRange } from '../../db/keyset'
+import { keysetSelect, pageOrder, pageRange } from '../../db/keyset'
 import type { Db } from '../../db/client'
 import { postTranslations, posts, timelineEntries, users } from '../../db/schema'
 import { PAGE_SIZE, toKeysetPage, type Cursor, type Page, type Paging } from '../../lib/cursor'
@@ -18,25 +18,31 @@ const cursorOf = (post: PostView): Cursor => ({ createdAt: post.createdAt, id: p
 
 /** Every member's posts, newest first (a page older than `before` or newer than `after`). */
 export async function listExplorePosts(db: Db, opts: Paging): Promise<Page<PostView>> {
-  const rows = await db
-    .select(postColumns)
-    .from(posts)
-    .innerJoin(users, eq(users.id, posts.userId))
-    .where(pageRange(posts.createdAt, posts.id, opts))
-    .orderBy(...pageOrder(posts.createdAt, posts.id, opts))
-    .limit((opts.limit ?? PAGE_SIZE) + 1)
+  const rows = await keysetSelect(
+    (range) => db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.userId)).where(range).$dynamic(),
+    posts.createdAt,
+    posts.id,
+    opts,
+    (opts.limit ?? PAGE_SIZE) + 1,
+  )
   return toKeysetPage(rows, cursorOf, opts)
 }
 
 /** One member's posts, newest first. */
 export async function listUserPosts(db: Db, userId: number, opts: Paging): Promise<Page<PostView>> {
-  const rows = await db
-    .select(postColumns)
-    .from(posts)
-    .innerJoin(users, eq(users.id, posts.userId))
-    .where(and(eq(posts.userId, userId), pageRange(posts.createdAt, posts.id, opts)))
-    .orderBy(...pageOrder(posts.createdAt, posts.id, opts))
-    .limit((opts.limit ?? PAGE_SIZE) + 1)
+  const rows = await keysetSelect(
+    (range) =>
+      db
+        .select(postColumns)
+        .from(posts)
+        .innerJoin(users, eq(users.id, posts.userId))
+        .where(and(eq(posts.userId, userId), range))
+        .$dynamic(),
+    posts.createdAt,
+    posts.id,
+    opts,
+    (opts.limit ?? PAGE_SIZE) + 1,
+  )
   return toKeysetPage(rows, cursorOf, opts)
 }
 

@@ -76,8 +76,8 @@ export function searchPostsSql(match: string, after: SearchCursor | null, limit 
     ),
     page AS (
       SELECT id, score, created_at FROM ranked
-      WHERE ${afterScore} IS NULL OR score > ${afterScore} OR (score = ${afterScore} AND (
-        created_at < ${afterAt} OR (created_at = ${afterAt} AND id < ${afterId})))
+      WHERE ${afterScore} IS NULL OR score > ${afterScore} OR (score = ${afterScore} AND
+        (created_at, id) < (${afterAt}, ${afterId}))
       ORDER BY score, created_at DESC, id DESC LIMIT ${limit + 1}
     )
     SELECT page.id AS id, page.score AS score,

@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm'
-import { olderThan } from '../../db/keyset'
+import { keysetSelect, olderThan } from '../../db/keyset'
 import type { Db } from '../../db/client'
 import { uniqueViolation } from '../../db/errors'
 import { follows, reservedUsernames, users, type User } from '../../db/schema'
@@ -171,11 +171,17 @@ export async function listFollowing(
 
 /** Every member, newest first (the API's user list; `users_created_idx`). */
 export async function listUsers(db: Db, opts: { before: Cursor | null; limit?: number }): Promise<Page<User>> {
-  const rows = await db
-    .select()
-    .from(users)
-    .where(and(isNull(users.deletedAt), olderThan(users.createdAt, users.id, opts.before)))
-    .orderBy(desc(users.createdAt), desc(users.id))
-    .limit((opts.limit ?? PAGE_SIZE) + 1)
+  const rows = await keysetSelect(
+    (range) =>
+      db
+        .select()
+        .from(users)
+        .where(and(isNull(users.deletedAt), range))
+        .$dynamic(),
+    users.createdAt,
+    users.id,
+    { before: opts.before },
+    (opts.limit ?? PAGE_SIZE) + 1,
+  )
   return toPage(rows, (row) => ({ createdAt: row.createdAt, id: row.id }), opts.limit)
 }
