@@ -27,7 +27,7 @@ import { allowedMethods } from './middleware/method-not-allowed'
 import { requestId } from './middleware/request-id'
 import { withDb } from './middleware/db'
 import { edgeCache } from './middleware/edge-cache'
-import { loadSession } from './middleware/session'
+import { loadSession, withSessionBatch } from './middleware/session'
 import { sessionGuard } from './middleware/session-guard'
 import { reportUnexpectedError } from './queue/alerts'
 import { ErrorFragment, ErrorPage, errorTitle, type ErrorStatus } from './views/errors'
@@ -151,6 +151,9 @@ function tOf(c: Ctx) {
  * happen before the middleware that sets the language or user ran, hence the fallbacks.
  */
 async function renderError(c: Ctx, status: ErrorStatus, message?: string) {
+  // A page that failed before its session batch still answers in the member's language,
+  // with their navigation.
+  if (c.var.pendingSession) await withSessionBatch(c, () => []).catch(() => c.set('pendingSession', null))
   const t = tOf(c)
   c.status(status)
   if (isHtmx(c)) return c.html(<ErrorFragment status={status} t={t} message={message} />)

@@ -4,6 +4,7 @@ import type { Db } from './db/client'
 import type { Session, User } from './db/schema'
 import type { MemberHub } from './features/live/hub'
 import type { Lang, MessageKey, Translate } from './lib/i18n'
+import type { SessionToken } from './lib/session'
 
 export type Bindings = {
   DB: D1Database
@@ -70,6 +71,8 @@ export type Variables = RequestIdVariables & {
   t: Translate
   user: User | null
   session: Session | null
+  /** A session cookie not yet checked: the page's `withSessionBatch` will (middleware/session.ts). */
+  pendingSession: SessionToken | null
   flash: MessageKey | null
 }
 

@@ -67,11 +67,14 @@ function sessionClient(d1: D1Client): DrizzleDb {
 
 export type Db = ReturnType<typeof createDb>
 
-/** What D1 said it did while serving one request (summed over its statements). */
-export type D1Stats = { queries: number; rowsRead: number; rowsWritten: number; durationMs: number }
+/**
+ * What D1 said it did while serving one request (summed over its statements). `roundTrips`
+ * counts calls to D1: a statement run alone is one, a whole `db.batch` is one.
+ */
+export type D1Stats = { queries: number; roundTrips: number; rowsRead: number; rowsWritten: number; durationMs: number }
 
 export function newD1Stats(): D1Stats {
-  return { queries: 0, rowsRead: 0, rowsWritten: 0, durationMs: 0 }
+  return { queries: 0, roundTrips: 0, rowsRead: 0, rowsWritten: 0, durationMs: 0 }
 }
 
 /**
@@ -80,7 +83,7 @@ export function newD1Stats(): D1Stats {
  */
 export function d1StatsServerTiming(stats: D1Stats): string {
   const dur = Math.round(stats.durationMs * 1000) / 1000
-  return `d1;dur=${dur};queries=${stats.queries};rows_read=${stats.rowsRead};rows_written=${stats.rowsWritten}`
+  return `d1;dur=${dur};queries=${stats.queries};rows_read=${stats.rowsRead};rows_written=${stats.rowsWritten};round_trips=${stats.roundTrips}`
 }
 
 function addMeta(stats: D1Stats, meta: Partial<D1Meta> | undefined): void {
@@ -114,12 +117,14 @@ class CountingStatement {
   async all<T>(): Promise<D1Result<T>> {
     const result = await this.inner.all<T>()
     addMeta(this.stats, result.meta)
+    this.stats.roundTrips += 1
     return result
   }
 
   async run<T>(): Promise<D1Result<T>> {
     const result = await this.inner.run<T>()
     addMeta(this.stats, result.meta)
+    this.stats.roundTrips += 1
     return result
   }
 
@@ -150,6 +155,7 @@ function countingD1(d1: D1Client, stats: D1Stats): D1Client {
       const inner = statements.map((s) => (s instanceof CountingStatement ? s.inner : s))
       const results = await d1.batch<T>(inner)
       for (const result of results) addMeta(stats, result.meta)
+      stats.roundTrips += 1
       return results
     },
     getBookmark: () => ('getBookmark' in d1 ? d1.getBookmark() : null),

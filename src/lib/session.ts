@@ -1,7 +1,7 @@
 import { sha256 } from '@oslojs/crypto/sha2'
 import { constantTimeEqual } from '@oslojs/crypto/subtle'
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase, decodeHex } from '@oslojs/encoding'
-import { eq } from 'drizzle-orm'
+import { eq, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { sessions, users, type Session, type User } from '../db/schema'
 
@@ -10,7 +10,7 @@ import { sessions, users, type Session, type User } from '../db/schema'
  *
  * A token is `<id>.<secret>`. The id finds the row; only SHA-256(secret) is stored, so a
  * leaked database does not leak usable tokens. The secret is compared in constant time.
- * Expiry slides: a session used after `REFRESH_INTERVAL` gets its expiry pushed forward.
+ * Expiry slides: a session used with less than half its lifetime left gets a whole new one.
  */
 
 const DAY = 24 * 60 * 60 * 1000
@@ -18,8 +18,6 @@ const DAY = 24 * 60 * 60 * 1000
 export const PERSISTENT_SESSION_MS = 30 * DAY
 /** Otherwise: a browser-session cookie and a 1-day server expiry. */
 export const BROWSER_SESSION_MS = DAY
-/** Write at most one expiry update per hour per session (a write per request costs). */
-const REFRESH_INTERVAL = 60 * 60 * 1000
 
 /** 24 random base32 characters (120 bits): the id or the secret of a session or API token. */
 export function randomString(): string {
@@ -60,45 +58,101 @@ export async function createSession(
   return { session, token: `${id}.${secret}` }
 }
 
-export type ValidatedSession = { session: Session; user: User; refreshed: boolean }
+/** A session cookie's two halves, once their format is checked. */
+export type SessionToken = { id: string; secret: string }
 
-/**
- * Checks a token and returns its session and user, or null. Refreshes the expiry when the
- * session has not been verified for an hour (`refreshed` tells the caller to re-send the
- * cookie with the new lifetime).
- */
-export async function validateSessionToken(db: Db, token: string, now = Date.now()): Promise<ValidatedSession | null> {
-  const parts = token.split('.')
+/** Splits a cookie value into id and secret; anything not shaped like our tokens is null. */
+export function parseSessionToken(token: string | undefined): SessionToken | null {
+  const parts = (token ?? '').split('.')
   if (parts.length !== 2) return null
   const [id, secret] = parts as [string, string]
   if (!/^[a-z2-7]{24}$/.test(id) || !/^[a-z2-7]{24}$/.test(secret)) return null
+  return { id, secret }
+}
 
-  const row = await db
-    .select({ session: sessions, user: users })
+/**
+ * The session's columns under names that differ from the users table's: inside a
+ * `db.batch` D1 returns rows as objects keyed by column name, so a second `id` or
+ * `created_at` would overwrite the first and shift every column after it.
+ */
+const sessionColumns = {
+  id: sql<string>`${sessions.id}`.as('session_id'),
+  userId: sessions.userId,
+  secretHash: sessions.secretHash,
+  persistent: sessions.persistent,
+  createdAt: sql<number>`${sessions.createdAt}`.as('session_created_at'),
+  lastVerifiedAt: sessions.lastVerifiedAt,
+  expiresAt: sessions.expiresAt,
+}
+
+/** The session row and its member, by session id (a primary-key lookup); batchable. */
+export function sessionLookup(db: Db, id: string) {
+  return db
+    .select({ session: sessionColumns, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.id, id))
-    .get()
-  if (!row) return null
+    .limit(1)
+}
 
+/**
+ * The member id of a live session as an SQL expression, NULL for a wrong secret or an
+ * expired session, so a page's own queries can be keyed by the session in the same batch
+ * as `sessionLookup`. Comparing the SHA-256 digests in SQL is not constant time, but a
+ * timing difference could only reveal how much of the stored digest matches the digest of
+ * a guess, which says nothing about the secret itself (SHA-256 has no usable preimages);
+ * the row that identifies the member is still checked in constant time (`checkSession`).
+ */
+export function sessionUserId(token: SessionToken, now: number): SQL {
+  return sql`(SELECT ${sessions.userId} FROM ${sessions} WHERE ${sessions.id} = ${token.id}
+    AND ${sessions.secretHash} = ${hashSecret(token.secret)} AND ${sessions.expiresAt} > ${now})`
+}
+
+export type ValidatedSession = { session: Session; user: User; refresh: boolean }
+
+/**
+ * Checks the looked-up row against the token: `null` for no row or a wrong secret,
+ * `'expired'` for a session past its expiry (the caller deletes it), else the session and
+ * member. `refresh` says the session has less than half its lifetime left: the caller
+ * pushes the expiry forward (and re-sends a persistent cookie). Refreshing only then keeps
+ * the write rare — about once per half lifetime of an active session, not once an hour.
+ */
+export function checkSession(
+  row: { session: Session; user: User } | undefined,
+  token: SessionToken,
+  now: number,
+): ValidatedSession | 'expired' | null {
+  if (!row) return null
   // Constant time: a timing difference must not reveal how much of the secret matched.
   const expected = decodeHex(row.session.secretHash)
-  const actual = decodeHex(hashSecret(secret))
+  const actual = decodeHex(hashSecret(token.secret))
   if (!constantTimeEqual(expected, actual)) return null
+  if (now >= row.session.expiresAt) return 'expired'
+  const lifetime = sessionDuration(row.session.persistent)
+  return { session: row.session, user: row.user, refresh: row.session.expiresAt - now < lifetime / 2 }
+}
 
-  if (now >= row.session.expiresAt) {
-    await db.delete(sessions).where(eq(sessions.id, id))
-    return null
-  }
+/** Pushes a session's expiry a whole lifetime past `now`; updates `session` in place too. */
+export function refreshSession(db: Db, session: Session, now: number) {
+  session.lastVerifiedAt = now
+  session.expiresAt = now + sessionDuration(session.persistent)
+  return db
+    .update(sessions)
+    .set({ lastVerifiedAt: now, expiresAt: session.expiresAt })
+    .where(eq(sessions.id, session.id))
+}
 
-  let refreshed = false
-  if (now - row.session.lastVerifiedAt >= REFRESH_INTERVAL) {
-    row.session.lastVerifiedAt = now
-    row.session.expiresAt = now + sessionDuration(row.session.persistent)
-    await db.update(sessions).set({ lastVerifiedAt: now, expiresAt: row.session.expiresAt }).where(eq(sessions.id, id))
-    refreshed = true
-  }
-  return { session: row.session, user: row.user, refreshed }
+/**
+ * Looks a token up and checks it (one query, no writes): the session and member, or null
+ * for a malformed, unknown, wrong or expired token. Pages use the middleware instead
+ * (middleware/session.ts), which also does the refresh and the clean-up.
+ */
+export async function validateSessionToken(db: Db, token: string, now = Date.now()): Promise<ValidatedSession | null> {
+  const parsed = parseSessionToken(token)
+  if (!parsed) return null
+  const [row] = await sessionLookup(db, parsed.id)
+  const checked = checkSession(row, parsed, now)
+  return checked === 'expired' ? null : checked
 }
 
 export async function invalidateSession(db: Db, sessionId: string): Promise<void> {

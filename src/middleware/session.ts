@@ -1,13 +1,25 @@
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import { eq } from 'drizzle-orm'
-import { users } from '../db/schema'
+import { eq, type SQL } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { matchedRoutes } from 'hono/route'
+import { batchReads, type Read, type ReadResult } from '../db/read'
+import { sessions, users } from '../db/schema'
 import { factory, type AppEnv } from '../env'
 import { isHtmx } from '../lib/htmx'
 import { referringPath } from '../lib/referring-page'
 import { safeNext } from '../lib/safe-next'
 import { createTranslator, isLang } from '../lib/i18n'
-import { sessionDuration, validateSessionToken } from '../lib/session'
+import { logError } from '../lib/log'
+import {
+  checkSession,
+  parseSessionToken,
+  refreshSession,
+  sessionDuration,
+  sessionLookup,
+  sessionUserId,
+  type SessionToken,
+} from '../lib/session'
 
 /** "Last seen" is written at most this often per user, not on every request. */
 const LAST_SEEN_INTERVAL = 5 * 60 * 1000
@@ -43,42 +55,116 @@ export function deleteSessionCookie(c: Context): void {
   deleteCookie(c, sessionCookieName(c), { path: '/', secure: isSecureRequest(c) })
 }
 
-/** Loads the user from the session cookie; keeps "last seen" roughly current. */
+/**
+ * Marks a GET page that reads the session together with its own queries: on such a route
+ * `loadSession` only parses the cookie, and the handler calls `withSessionBatch`, which
+ * sends the session lookup and the page's reads in one D1 round trip. Until then
+ * `c.var.user` is null and `c.var.pendingSession` holds the unchecked token.
+ */
+export const deferSession = factory.createMiddleware(async (_c, next) => next())
+
+/**
+ * Loads the member from the session cookie (one query), or on a `deferSession` route
+ * leaves that to the page's batch. The writes a visit causes — "last seen", the sliding
+ * expiry, deleting an expired session — run after the answer (`waitUntil`): a read never
+ * waits on a write, and a failed write costs a log line, not the page.
+ */
 export const loadSession = factory.createMiddleware(async (c, next) => {
   c.set('user', null)
   c.set('session', null)
-  const token = getCookie(c, sessionCookieName(c))
-  if (token) {
-    const result = await validateSessionToken(c.var.db, token)
-    if (!result) {
-      deleteSessionCookie(c)
-    } else {
-      c.set('user', result.user)
-      c.set('session', result.session)
-      if (result.refreshed && result.session.persistent) setSessionCookie(c, token, true)
-      // A member's saved language beats the cookie and Accept-Language.
-      if (isLang(result.user.language) && result.user.language !== c.var.lang) {
-        c.set('lang', result.user.language)
-        c.set('t', createTranslator(result.user.language))
-      }
-      const now = Date.now()
-      if (now - result.user.lastSeenAt >= LAST_SEEN_INTERVAL) {
-        result.user.lastSeenAt = now
-        await c.var.db.update(users).set({ lastSeenAt: now }).where(eq(users.id, result.user.id))
-      }
-    }
+  c.set('pendingSession', null)
+  const cookie = getCookie(c, sessionCookieName(c))
+  if (cookie !== undefined) {
+    const token = parseSessionToken(cookie)
+    if (!token) deleteSessionCookie(c)
+    else if (matchedRoutes(c).some((route) => route.handler === deferSession)) c.set('pendingSession', token)
+    else await withSessionBatch(c, () => [], token)
   }
   await next()
 })
+
+/**
+ * Runs the pending session lookup and the page's reads in one `db.batch` (one round trip)
+ * and returns the reads' results in order. `build` gets the member id of the session as an
+ * SQL expression (NULL unless the cookie names a live session with the right secret) for
+ * reads keyed by the viewer, or null when there is no session cookie at all (then skip
+ * them: pass null in their place). Afterwards `c.var.user`, `session`, `lang` and `t` are
+ * set as `loadSession` would have set them — read `t` after this call, not before.
+ */
+export async function withSessionBatch<R extends ReadonlyArray<Read<unknown> | null>>(
+  c: Context<AppEnv>,
+  build: (viewer: SQL | null) => [...R],
+  token: SessionToken | null = c.var.pendingSession,
+): Promise<{ [K in keyof R]: ReadResult<R[K]> }> {
+  const db = c.var.db
+  const now = Date.now()
+  const reads = build(token ? sessionUserId(token, now) : null)
+  c.set('pendingSession', null)
+  const { raw, results } = await batchReads(db, token ? [sessionLookup(db, token.id)] : [], reads)
+  if (token) applySession(c, token, (raw[0] as Parameters<typeof checkSession>[0][])[0], now)
+  return results
+}
+
+/** Sets the request's member from a looked-up session row and schedules its writes. */
+function applySession(
+  c: Context<AppEnv>,
+  token: SessionToken,
+  row: Parameters<typeof checkSession>[0],
+  now: number,
+): void {
+  const db = c.var.db
+  const checked = checkSession(row, token, now)
+  if (checked === null || checked === 'expired') {
+    deleteSessionCookie(c)
+    if (checked === 'expired') afterResponse(c, db.delete(sessions).where(eq(sessions.id, token.id)))
+    return
+  }
+  const { user, session } = checked
+  c.set('user', user)
+  c.set('session', session)
+  // A member's saved language beats the cookie and Accept-Language.
+  if (isLang(user.language) && user.language !== c.var.lang) {
+    c.set('lang', user.language)
+    c.set('t', createTranslator(user.language))
+  }
+  const writes: BatchItem<'sqlite'>[] = []
+  if (checked.refresh) {
+    writes.push(refreshSession(db, session, now))
+    if (session.persistent) setSessionCookie(c, `${token.id}.${token.secret}`, true)
+  }
+  if (now - user.lastSeenAt >= LAST_SEEN_INTERVAL) {
+    user.lastSeenAt = now
+    writes.push(db.update(users).set({ lastSeenAt: now }).where(eq(users.id, user.id)))
+  }
+  const [first, ...rest] = writes
+  if (first) afterResponse(c, db.batch([first, ...rest]))
+}
+
+/** Lets `work` finish after the answer; a failure is logged and the page is unaffected. */
+function afterResponse(c: Context<AppEnv>, work: PromiseLike<unknown>): void {
+  const task = Promise.resolve(work).catch((error: unknown) => logError(c, error))
+  try {
+    c.executionCtx.waitUntil(task)
+  } catch {
+    // No execution context (app.request in a unit test): the promise still runs.
+  }
+}
 
 /**
  * Pages that need a member. Anonymous visitors go to the login page with a `next` back
  * here; htmx requests get 401 and `HX-Redirect`, since a redirect would be swapped in.
  * For a form post (e.g. Translate clicked by a visitor) "here" is the page the form was
  * on, so after logging in the reader is back where they were.
+ * On a `deferSession` page a cookie still to be checked lets the request through: the
+ * handler checks `c.var.user` after its `withSessionBatch` and answers `toLogin(c)`.
  */
 export const requireUser = factory.createMiddleware(async (c, next) => {
-  if (c.var.user) return next()
+  if (c.var.user || c.var.pendingSession) return next()
+  return toLogin(c)
+})
+
+/** The answer `requireUser` gives a visitor. */
+export function toLogin(c: Context<AppEnv>): Response {
   const url = new URL(c.req.url)
   const from = referringPath(c.req.url, {
     hxCurrentUrl: c.req.header('HX-Current-URL'),
@@ -91,6 +177,6 @@ export const requireUser = factory.createMiddleware(async (c, next) => {
     return c.body(null, 401)
   }
   return c.redirect(target, 303)
-})
+}
 
 export type RequireUserEnv = AppEnv & { Variables: { user: NonNullable<AppEnv['Variables']['user']> } }

@@ -1,15 +1,20 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { read, runRead, type Read } from '../../db/read'
 import type { Db } from '../../db/client'
 import { follows, posts, timelineEntries, users } from '../../db/schema'
 
-export async function isFollowing(db: Db, followerId: number, followedId: number): Promise<boolean> {
-  const row = await db
+/** Whether `followerId` follows `followedId`; either may be an SQL expression (a batch's subquery). */
+export function isFollowingRead(db: Db, followerId: number | SQL, followedId: number | SQL): Read<boolean> {
+  const query = db
     .select({ one: sql<number>`1` })
     .from(follows)
     .where(and(eq(follows.followerId, followerId), eq(follows.followedId, followedId)))
-    .get()
-  return row !== undefined
+    .limit(1)
+  return read(query, (rows) => rows.length > 0)
 }
+
+export const isFollowing = (db: Db, followerId: number, followedId: number) =>
+  runRead(isFollowingRead(db, followerId, followedId))
 
 /**
  * Ids of a member's followers, newest first, at most `limit` (one index range). Used to tell

@@ -1,4 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
+import { read, runRead, type Read } from '../../db/read'
 import { keysetSelect, pageOrder, pageRange } from '../../db/keyset'
 import type { Db } from '../../db/client'
 import { postTranslations, posts, timelineEntries, users } from '../../db/schema'
@@ -11,26 +12,33 @@ const postColumns = {
   body: posts.body,
   language: posts.language,
   createdAt: posts.createdAt,
-  author: { id: users.id, username: users.username, email: users.email },
+  // posts.user_id rather than users.id: in a `db.batch` D1 keys row objects by column
+  // name, and a second `id` would overwrite posts.id.
+  author: { id: posts.userId, username: users.username, email: users.email },
 }
 
 const cursorOf = (post: PostView): Cursor => ({ createdAt: post.createdAt, id: post.id })
 
 /** Every member's posts, newest first (a page older than `before` or newer than `after`). */
-export async function listExplorePosts(db: Db, opts: Paging): Promise<Page<PostView>> {
-  const rows = await keysetSelect(
+export function exploreRead(db: Db, opts: Paging): Read<Page<PostView>> {
+  const query = keysetSelect(
     (range) => db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.userId)).where(range).$dynamic(),
     posts.createdAt,
     posts.id,
     opts,
     (opts.limit ?? PAGE_SIZE) + 1,
   )
-  return toKeysetPage(rows, cursorOf, opts)
+  return read(query, (rows) => toKeysetPage(rows, cursorOf, opts))
 }
 
-/** One member's posts, newest first. */
-export async function listUserPosts(db: Db, userId: number, opts: Paging): Promise<Page<PostView>> {
-  const rows = await keysetSelect(
+export const listExplorePosts = (db: Db, opts: Paging) => runRead(exploreRead(db, opts))
+
+/**
+ * One member's posts, newest first. `userId` may be an SQL expression (the profile page
+ * names its member by a username subquery, to send everything in one batch).
+ */
+export function userPostsRead(db: Db, userId: number | SQL, opts: Paging): Read<Page<PostView>> {
+  const query = keysetSelect(
     (range) =>
       db
         .select(postColumns)
@@ -43,25 +51,32 @@ export async function listUserPosts(db: Db, userId: number, opts: Paging): Promi
     opts,
     (opts.limit ?? PAGE_SIZE) + 1,
   )
-  return toKeysetPage(rows, cursorOf, opts)
+  return read(query, (rows) => toKeysetPage(rows, cursorOf, opts))
 }
 
+export const listUserPosts = (db: Db, userId: number, opts: Paging) => runRead(userPostsRead(db, userId, opts))
+
 /**
- * The home timeline: posts by the people `userId` follows and by `userId`, newest first.
+ * The home timeline: posts by the people `ownerId` follows and by `ownerId`, newest first.
  * Reads the fanned-out `timeline_entries` (one index range), so the cost of a page does
- * not grow with the number of followed people or the scroll depth.
+ * not grow with the number of followed people or the scroll depth. `ownerId` may be the
+ * session's member as an SQL expression (`withSessionBatch`).
  */
-export async function listHomeTimeline(db: Db, userId: number, opts: Paging): Promise<Page<PostView>> {
-  const rows = await db
+export function homeTimelineRead(db: Db, ownerId: number | SQL, opts: Paging): Read<Page<PostView>> {
+  const query = db
     .select(postColumns)
     .from(timelineEntries)
     .innerJoin(posts, eq(posts.id, timelineEntries.postId))
     .innerJoin(users, eq(users.id, posts.userId))
-    .where(and(eq(timelineEntries.ownerId, userId), pageRange(timelineEntries.createdAt, timelineEntries.postId, opts)))
+    .where(
+      and(eq(timelineEntries.ownerId, ownerId), pageRange(timelineEntries.createdAt, timelineEntries.postId, opts)),
+    )
     .orderBy(...pageOrder(timelineEntries.createdAt, timelineEntries.postId, opts))
     .limit((opts.limit ?? PAGE_SIZE) + 1)
-  return toKeysetPage(rows, cursorOf, opts)
+  return read(query, (rows) => toKeysetPage(rows, cursorOf, opts))
 }
+
+export const listHomeTimeline = (db: Db, userId: number, opts: Paging) => runRead(homeTimelineRead(db, userId, opts))
 
 export type CreatePostResult = PostView & { duplicate: boolean }
 
@@ -139,15 +154,12 @@ export async function createPost(
   return { ...first, duplicate: true }
 }
 
-export async function getPostById(db: Db, id: number): Promise<PostView | null> {
-  const row = await db
-    .select(postColumns)
-    .from(posts)
-    .innerJoin(users, eq(users.id, posts.userId))
-    .where(eq(posts.id, id))
-    .get()
-  return row ?? null
+export function postByIdRead(db: Db, id: number): Read<PostView | null> {
+  const query = db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.userId)).where(eq(posts.id, id))
+  return read(query.limit(1), (rows) => rows[0] ?? null)
 }
+
+export const getPostById = (db: Db, id: number) => runRead(postByIdRead(db, id))
 
 export type DeletePostResult = { ok: true } | { ok: false; reason: 'not-found' | 'forbidden' }
 

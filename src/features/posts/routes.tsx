@@ -9,28 +9,37 @@ import { detectPostLanguage } from '../../lib/language-detect'
 import { referringPath } from '../../lib/referring-page'
 import { safeNext } from '../../lib/safe-next'
 import { avatarUrl } from '../../lib/gravatar'
-import { requireUser } from '../../middleware/session'
+import { deferSession, requireUser, toLogin, withSessionBatch } from '../../middleware/session'
 import { PostPage } from '../../views/components'
 import { listFollowerIds, listWhoToFollow } from '../follows/queries'
 import { LIVE_FANOUT_MAX, notifyLater } from '../live/notify'
 import { fanoutOf } from './fanout'
-import { createPost, deletePost, getPostById, listExplorePosts, listHomeTimeline } from './queries'
+import {
+  createPost,
+  deletePost,
+  exploreRead,
+  getPostById,
+  homeTimelineRead,
+  listHomeTimeline,
+  postByIdRead,
+} from './queries'
 import { formKeySchema, postSchema } from './schemas'
 import { WhoToFollow } from '../follows/views'
 import { DeleteConfirmPage, ExplorePage, HomePage, PostCreated, PostForm, PostPageView } from './views'
 
 export const postsRoutes = new Hono<AppEnv>()
 
-postsRoutes.get('/', requireUser, async (c) => {
-  const { db, t, lang } = c.var
-  const user = c.var.user!
+// One D1 round trip: the session and the timeline page in one batch (deferSession).
+postsRoutes.get('/', deferSession, requireUser, async (c) => {
   const paging = pagingFrom(c)
+  const [page] = await withSessionBatch(c, (me) => [me ? homeTimelineRead(c.var.db, me, paging) : null])
+  const user = c.var.user
+  if (!user || !page) return toLogin(c)
+  const { db, t, lang } = c.var
   c.header('Vary', 'HX-Request')
   if (isHtmxFragmentRequest(c)) {
-    const page = await listHomeTimeline(db, user.id, paging)
     return c.html(<PostPage posts={page.items} next={page.next} baseUrl="/" t={t} lang={lang} viewerId={user.id} />)
   }
-  const page = await listHomeTimeline(db, user.id, paging)
   // Suggestions are read here only for an empty timeline; otherwise htmx loads them.
   const suggestions = page.items.length === 0 ? await listWhoToFollow(db, user.id) : []
   return c.render(
@@ -85,10 +94,10 @@ postsRoutes.post('/', requireUser, async (c) => {
   return c.redirect('/', 303)
 })
 
-postsRoutes.get('/explore', async (c) => {
-  const { db, t, lang } = c.var
+postsRoutes.get('/explore', deferSession, async (c) => {
+  const [page] = await withSessionBatch(c, () => [exploreRead(c.var.db, pagingFrom(c))])
+  const { t, lang } = c.var
   const viewerId = c.var.user?.id
-  const page = await listExplorePosts(db, pagingFrom(c))
   c.header('Vary', 'HX-Request')
   if (isHtmxFragmentRequest(c)) {
     return c.html(
@@ -101,17 +110,24 @@ postsRoutes.get('/explore', async (c) => {
   })
 })
 
-/** The post named by `:id`, or a 404 (also for ids that are not numbers). */
-async function postFromPath(c: Context<AppEnv>) {
+/** The numeric id in `:id`, or a 404 (also for ids that are not numbers). */
+function postIdFromPath(c: Context<AppEnv>): number {
   const raw = c.req.param('id') ?? ''
-  const post = /^[1-9]\d{0,15}$/.test(raw) ? await getPostById(c.var.db, Number(raw)) : null
+  if (!/^[1-9]\d{0,15}$/.test(raw)) throw new HttpError(404, 'posts.notFound')
+  return Number(raw)
+}
+
+/** The post named by `:id`, or a 404. */
+async function postFromPath(c: Context<AppEnv>) {
+  const post = await getPostById(c.var.db, postIdFromPath(c))
   if (!post) throw new HttpError(404, 'posts.notFound')
   return post
 }
 
-postsRoutes.get('/post/:id', async (c) => {
+postsRoutes.get('/post/:id', deferSession, async (c) => {
+  const [post] = await withSessionBatch(c, () => [postByIdRead(c.var.db, postIdFromPath(c))])
+  if (!post) throw new HttpError(404, 'posts.notFound')
   const { t, lang } = c.var
-  const post = await postFromPath(c)
   return c.render(<PostPageView t={t} lang={lang} post={post} viewerId={c.var.user?.id} />, {
     title: t('post.title', { username: post.author.username }),
     meta: {

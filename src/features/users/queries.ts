@@ -1,4 +1,5 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm'
+import { read, runRead, type Read } from '../../db/read'
 import { keysetSelect, olderThan } from '../../db/keyset'
 import type { Db } from '../../db/client'
 import { uniqueViolation } from '../../db/errors'
@@ -9,14 +10,22 @@ import { PAGE_SIZE, toPage, type Cursor, type Page } from '../../lib/cursor'
  * Usernames are unique case-insensitively; the lookup uses the `lower(username)` index.
  * A deleted account (being removed by its job) is not found: its profile is a 404 at once.
  */
-export async function getUserByUsername(db: Db, username: string): Promise<User | null> {
-  const row = await db
+/** The member id of a username as an SQL expression (NULL when nobody has it), for a batch. */
+export function userIdByUsername(username: string): SQL {
+  return sql`(SELECT ${users.id} FROM ${users} WHERE lower(${users.username}) = ${username.toLowerCase()}
+    AND ${users.deletedAt} IS NULL)`
+}
+
+export function userByUsernameRead(db: Db, username: string): Read<User | null> {
+  const query = db
     .select()
     .from(users)
     .where(and(sql`lower(${users.username}) = ${username.toLowerCase()}`, isNull(users.deletedAt)))
-    .get()
-  return row ?? null
+    .limit(1)
+  return read(query, (rows) => rows[0] ?? null)
 }
+
+export const getUserByUsername = (db: Db, username: string) => runRead(userByUsernameRead(db, username))
 
 /** By address, for login and password reset; a deleted account is not found. */
 export async function getUserByEmail(db: Db, email: string): Promise<User | null> {

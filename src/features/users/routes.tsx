@@ -6,11 +6,18 @@ import { readForm, validateForm } from '../../lib/forms'
 import { isHtmxFragmentRequest } from '../../lib/htmx'
 import { avatarUrl } from '../../lib/gravatar'
 import { HttpError } from '../../lib/http-error'
-import { requireUser } from '../../middleware/session'
+import { deferSession, requireUser, withSessionBatch } from '../../middleware/session'
 import { PostPage } from '../../views/components'
-import { isFollowing, listFollowedAmong } from '../follows/queries'
-import { listUserPosts } from '../posts/queries'
-import { getUserByUsername, listFollowers, listFollowing, updateProfile } from './queries'
+import { isFollowing, isFollowingRead, listFollowedAmong } from '../follows/queries'
+import { userPostsRead } from '../posts/queries'
+import {
+  getUserByUsername,
+  listFollowers,
+  listFollowing,
+  updateProfile,
+  userByUsernameRead,
+  userIdByUsername,
+} from './queries'
 import { profileSchema } from './schemas'
 import { ErrorFragment } from '../../views/errors'
 import { EditProfilePage, ProfilePage, UserListItems, UserListPage, UserPopup } from './views'
@@ -23,15 +30,19 @@ async function userFromPath(c: Context<AppEnv>) {
   return user
 }
 
-usersRoutes.get('/user/:username', async (c) => {
-  const { db, t, lang } = c.var
-  const user = await userFromPath(c)
+// One D1 round trip: the session, the member, their posts and the Follow state in one batch.
+usersRoutes.get('/user/:username', deferSession, async (c) => {
+  const name = c.req.param('username')
   const paging = pagingFrom(c)
-  const viewer = c.var.user
-  const [page, following] = await Promise.all([
-    listUserPosts(db, user.id, paging),
-    viewer && viewer.id !== user.id ? isFollowing(db, viewer.id, user.id) : Promise.resolve(false),
+  const [user, page, followingThem] = await withSessionBatch(c, (me) => [
+    userByUsernameRead(c.var.db, name),
+    userPostsRead(c.var.db, userIdByUsername(name), paging),
+    me ? isFollowingRead(c.var.db, me, userIdByUsername(name)) : null,
   ])
+  if (!user) throw new HttpError(404, 'errors.userNotFound')
+  const { t, lang } = c.var
+  const viewer = c.var.user
+  const following = viewer && viewer.id !== user.id ? Boolean(followingThem) : false
   c.header('Vary', 'HX-Request')
   if (isHtmxFragmentRequest(c)) {
     const baseUrl = `/user/${encodeURIComponent(user.username)}`
