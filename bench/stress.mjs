@@ -23,6 +23,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '64' },
     members: { type: 'string', default: '200' },
     'drain-timeout': { type: 'string', default: '120' },
+    // Seconds before autocannon counts a request as timed out (an error).
+    timeout: { type: 'string', default: '30' },
   },
 })
 const DURATION = Number(args.duration)
@@ -60,6 +62,7 @@ async function main() {
       url: base,
       connections: CONNECTIONS,
       duration: DURATION,
+      timeout: Number(args.timeout),
       requests: mixRequests(next),
     })
     clearInterval(timer)

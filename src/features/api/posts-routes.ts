@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { detectPostLanguage } from '../../lib/language-detect'
 import { listFollowerIds } from '../follows/queries'
-import { LIVE_FANOUT_MAX, notifyLater } from '../live/notify'
+import { LIVE_FANOUT_MAX, LIVE_RECENT_MS, notifyLater } from '../live/notify'
 import {
   createPost,
   deletePost,
@@ -152,7 +152,7 @@ export function registerPostRoutes(api: OpenAPIHono<ApiEnv>) {
     if (post.duplicate) return created(c, postJson(post), true)
     // As from the form: followers' open home timelines show "N new posts" (after the answer).
     notifyLater(c, async () =>
-      (await listFollowerIds(c.var.db, post.author.id, LIVE_FANOUT_MAX)).map((userId) => ({
+      (await listFollowerIds(c.var.db, post.author.id, LIVE_FANOUT_MAX, Date.now() - LIVE_RECENT_MS)).map((userId) => ({
         userId,
         event: { type: 'post' as const },
       })),

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm'
 import { read, runRead, type Read } from '../../db/read'
 import type { Db } from '../../db/client'
 import { follows, posts, timelineEntries, users } from '../../db/schema'
@@ -17,14 +17,17 @@ export const isFollowing = (db: Db, followerId: number, followedId: number) =>
   runRead(isFollowingRead(db, followerId, followedId))
 
 /**
- * Ids of a member's followers, newest first, at most `limit` (one index range). Used to tell
- * their live hubs about a new post, after the response.
+ * Ids of a member's followers seen since `seenSince` (epoch ms, their `last_seen_at`), newest
+ * follows first, at most `limit`. Used to tell their live hubs about a new post, after the
+ * response: each id wakes one Durable Object, so followers who have not loaded a page lately
+ * (no open tab to push to) are not woken at all.
  */
-export async function listFollowerIds(db: Db, userId: number, limit: number): Promise<number[]> {
+export async function listFollowerIds(db: Db, userId: number, limit: number, seenSince = 0): Promise<number[]> {
   const rows = await db
     .select({ id: follows.followerId })
     .from(follows)
-    .where(eq(follows.followedId, userId))
+    .innerJoin(users, eq(users.id, follows.followerId))
+    .where(and(eq(follows.followedId, userId), gte(users.lastSeenAt, seenSince)))
     .orderBy(desc(follows.createdAt))
     .limit(limit)
   return rows.map((row) => row.id)

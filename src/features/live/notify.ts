@@ -7,6 +7,14 @@ import type { LiveEvent } from './events'
 export const LIVE_FANOUT_MAX = 1000
 
 /**
+ * Only followers seen this recently are told about a new post: an open tab loads pages (and
+ * `GET /live` on every reconnect), which keeps `last_seen_at` within minutes. Waking one hub
+ * per follower regardless created a Durable Object for every follower of every post: under
+ * `npm run stress` that stalled workerd and grew its memory (issue 14, point 0).
+ */
+export const LIVE_RECENT_MS = 30 * 60 * 1000
+
+/**
  * Tells members' hubs about a write that already succeeded in D1. It runs after the
  * response (`waitUntil`), so the writer never waits for it; a hub that cannot be reached
  * costs a log line, never the request — the next page load shows the right numbers anyway.

@@ -12,7 +12,7 @@ import { avatarUrl } from '../../lib/gravatar'
 import { deferSession, requireUser, toLogin, withSessionBatch } from '../../middleware/session'
 import { PostPage } from '../../views/components'
 import { listFollowerIds, listWhoToFollow } from '../follows/queries'
-import { LIVE_FANOUT_MAX, notifyLater } from '../live/notify'
+import { LIVE_FANOUT_MAX, LIVE_RECENT_MS, notifyLater } from '../live/notify'
 import { fanoutOf } from './fanout'
 import {
   createPost,
@@ -86,7 +86,10 @@ postsRoutes.post('/', requireUser, async (c) => {
   // response; past LIVE_FANOUT_MAX followers the rest see the post on their next page load.
   if (!post.duplicate) {
     notifyLater(c, async () =>
-      (await listFollowerIds(db, user.id, LIVE_FANOUT_MAX)).map((userId) => ({ userId, event: { type: 'post' } })),
+      (await listFollowerIds(db, user.id, LIVE_FANOUT_MAX, Date.now() - LIVE_RECENT_MS)).map((userId) => ({
+        userId,
+        event: { type: 'post' },
+      })),
     )
   }
   if (htmx) return c.html(<PostCreated t={t} lang={lang} post={post} duplicate={post.duplicate} />)
