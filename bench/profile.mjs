@@ -14,7 +14,8 @@
 // the app's top self-time functions bottom-up, positions mapped to src/ through the bundle's
 // source map.
 /* global WebSocket */
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { cpuMs, workerdTree } from './proc.mjs'
 import { SourceMap } from 'node:module'
 import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,59 +23,6 @@ import { fileURLToPath } from 'node:url'
 /** How often V8 samples (µs). Finer than V8's default 1 ms: a page is ~1 ms of JS. */
 const SAMPLING_INTERVAL_US = 200
 const TOP = 15
-const CLOCK_TICKS = 100 // USER_HZ on Linux
-
-/** The CPU time (ms) of a process and all its threads and descendants, from /proc. */
-export function processTreeCpuMs(pid) {
-  let ticks = 0
-  const visit = (p) => {
-    let stat
-    try {
-      stat = readFileSync(`/proc/${p}/stat`, 'utf8')
-    } catch {
-      return // gone
-    }
-    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    ticks += Number(fields[11]) + Number(fields[12])
-    for (const child of childPids(p)) visit(child)
-  }
-  visit(pid)
-  return (ticks * 1000) / CLOCK_TICKS
-}
-
-function childPids(pid) {
-  const out = []
-  let tasks
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`)
-  } catch {
-    return out
-  }
-  for (const task of tasks) {
-    try {
-      const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim()
-      if (text) out.push(...text.split(' ').map(Number))
-    } catch {
-      // the thread ended
-    }
-  }
-  return out
-}
-
-/** The workerd process Miniflare started (a descendant of this Node process). */
-export function findWorkerdPid(rootPid = process.pid) {
-  for (const child of childPids(rootPid)) {
-    try {
-      if (readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'workerd') return child
-    } catch {
-      continue
-    }
-    const deeper = findWorkerdPid(child)
-    if (deeper) return deeper
-  }
-  return null
-}
 
 /** One DevTools-protocol session over a WebSocket. */
 class Session {
@@ -136,7 +84,8 @@ export async function openProfiler(mf, { workerName, bundleDir, outDir, root }) 
   }
   if (!sessions.some((s) => s.isolate === 'app')) throw new Error(`inspector: no target core:user:${workerName}`)
   const mapper = sourceMapper(bundleDir, root)
-  const pid = findWorkerdPid()
+  // The workerd process tree, as the bench's CPU column reads it (bench/proc.mjs).
+  const pids = workerdTree()
 
   return {
     /**
@@ -145,9 +94,9 @@ export async function openProfiler(mf, { workerName, bundleDir, outDir, root }) 
      */
     async record(rowName, run) {
       await Promise.all(sessions.map((s) => s.session.send('Profiler.start')))
-      const cpuBefore = pid ? processTreeCpuMs(pid) : null
+      const cpuBefore = cpuMs(pids)
       const result = await run()
-      const cpuAfter = pid ? processTreeCpuMs(pid) : null
+      const cpuAfter = cpuMs(pids)
       const profiles = await Promise.all(sessions.map((s) => s.session.send('Profiler.stop')))
       const requests = result.requests.total || 1
       const slug = rowName
@@ -157,7 +106,7 @@ export async function openProfiler(mf, { workerName, bundleDir, outDir, root }) 
       const summary = {
         row: rowName,
         requests,
-        processCpuMsPerRequest: cpuBefore === null ? null : (cpuAfter - cpuBefore) / requests,
+        processCpuMsPerRequest: (cpuAfter - cpuBefore) / requests,
         isolates: [],
         top: [],
         byArea: [],
@@ -289,17 +238,13 @@ function ms(value) {
 
 function printSummary(s) {
   const lines = [`\n[profile] ${s.row}: ${s.requests} requests`]
-  if (s.processCpuMsPerRequest !== null) {
-    lines.push(`  workerd process CPU       ${ms(s.processCpuMsPerRequest)} ms/request (profiler attached)`)
-  }
+  lines.push(`  workerd process CPU       ${ms(s.processCpuMsPerRequest)} ms/request (profiler attached)`)
   let js = 0
   for (const i of s.isolates) {
     js += i.busyMsPerRequest
     lines.push(`  JS in ${i.isolate.padEnd(19)} ${ms(i.busyMsPerRequest)} ms/request`)
   }
-  if (s.processCpuMsPerRequest !== null) {
-    lines.push(`  rest (workerd C++, HTTP)  ${ms(s.processCpuMsPerRequest - js)} ms/request`)
-  }
+  lines.push(`  rest (workerd C++, HTTP)  ${ms(s.processCpuMsPerRequest - js)} ms/request`)
   if (s.d1Top?.length) {
     lines.push(`  d1 isolate, top (SQLite's time is inside the JS frame that called it):`)
     for (const f of s.d1Top) lines.push(`    ${ms(f.msPerRequest)}  ${f.name}  ${f.where}`)
