@@ -9,10 +9,11 @@
 //   mix       the stress mix (reads, posts, follow/unfollow)
 //
 //   npm run bench:memory -- --duration 30 --scenarios bare,session,pages,mix
-/* global setInterval, clearInterval, WebSocket */
+/* global setInterval, clearInterval */
 import autocannon from 'autocannon'
 import { parseArgs } from 'node:util'
 import { generateDataset, writeDataset } from './dataset.mjs'
+import { Session, inspectorTargets } from './inspector.mjs'
 import { createMix, mixRequests } from './mix.mjs'
 import { rssBreakdownMiB, rssMiB } from './proc.mjs'
 import { log, startServer } from './server.mjs'
@@ -37,42 +38,6 @@ const SCENARIOS = {
   edges: { weights: { memberRead: 0, visitorRead: 0, post: 0 } },
 }
 
-/** A minimal Chrome DevTools Protocol client over one WebSocket. */
-function connect(url) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url)
-    let id = 0
-    const waiting = new Map()
-    ws.onmessage = (event) => {
-      const message = JSON.parse(event.data)
-      const entry = waiting.get(message.id)
-      if (!entry) return
-      waiting.delete(message.id)
-      if (message.error) entry.reject(new Error(message.error.message))
-      else entry.resolve(message.result)
-    }
-    ws.onerror = reject
-    ws.onopen = () =>
-      resolve({
-        // workerd leaves some methods unanswered (HeapProfiler.collectGarbage): give up after 3 s.
-        send: (method, params = {}) =>
-          new Promise((res, rej) => {
-            const mine = ++id
-            const timer = setTimeout(() => {
-              waiting.delete(mine)
-              rej(new Error(`${method}: no answer`))
-            }, 3000)
-            waiting.set(mine, {
-              resolve: (v) => (clearTimeout(timer), res(v)),
-              reject: (e) => (clearTimeout(timer), rej(e)),
-            })
-            ws.send(JSON.stringify({ id: mine, method, params }))
-          }),
-        close: () => ws.close(),
-      })
-  })
-}
-
 async function main() {
   const server = await startServer({ inspector: true, live: !args['no-live'] })
   const { base, db, pids, mf } = server
@@ -81,11 +46,10 @@ async function main() {
     const data = generateDataset()
     log(`loading ${data.source}`)
     await writeDataset(db, data)
-    const inspector = new URL(await mf.getInspectorURL())
-    const targets = await (await fetch(`http://${inspector.host}/json`)).json()
+    const targets = await inspectorTargets(mf)
     for (const target of targets.filter((t) => /core:user:app|d1:db$|queues:queue$|cache:cache/.test(t.id))) {
       try {
-        isolates.push({ name: target.id, cdp: await connect(target.webSocketDebuggerUrl) })
+        isolates.push({ name: target.id, cdp: await Session.open(target.webSocketDebuggerUrl) })
       } catch {
         log(`cannot inspect ${target.id}`)
       }
@@ -94,7 +58,7 @@ async function main() {
     const heaps = async () => {
       const out = {}
       for (const isolate of isolates) {
-        const usage = await isolate.cdp.send('Runtime.getHeapUsage').catch(() => null)
+        const usage = await isolate.cdp.send('Runtime.getHeapUsage', {}, 3000).catch(() => null)
         if (usage) out[isolate.name] = Math.round((usage.usedSize / 1048576) * 10) / 10
       }
       return out

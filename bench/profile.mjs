@@ -1,11 +1,12 @@
 // `npm run bench -- --profile`: a V8 CPU profile of every page row, taken through workerd's
 // inspector (Miniflare's `inspectorPort`) with the DevTools protocol (Profiler.start/stop).
 //
-// Every request of the bench crosses four isolates in the one workerd process: Miniflare's
-// entry worker (core:entry, bench plumbing), the app (core:user:<name>), and local D1 — a
-// Durable Object (d1:db, its JS wrapper plus SQLite, which V8 cannot see into: SQLite's time
-// is charged to the JS frame that called into it) behind its own entry (d1:db:entry). Each is
-// profiled separately, so the app's JavaScript is told apart from D1's work; what the four
+// A bench request crosses three isolates in the one workerd process: the app
+// (core:user:<name>, reached on its own socket), and local D1 — a Durable Object (d1:db, its JS
+// wrapper plus SQLite, which V8 cannot see into: SQLite's time is charged to the JS frame that
+// called into it) behind its own entry (d1:db:entry). Miniflare's entry worker (core:entry) is
+// profiled too: only the "via Miniflare's entry" row goes through it. Each isolate is
+// profiled separately, so the app's JavaScript is told apart from D1's work; what the
 // isolates do not account for in the process's CPU (/proc/<pid>/stat) is workerd's own C++
 // (HTTP, RPC between the isolates, KJ event loop).
 //
@@ -13,8 +14,8 @@
 // DevTools → Performance, or speedscope) and prints, per request, each isolate's JS time and
 // the app's top self-time functions bottom-up, positions mapped to src/ through the bundle's
 // source map.
-/* global WebSocket */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { Session, inspectorTargets } from './inspector.mjs'
 import { cpuMs, workerdTree } from './proc.mjs'
 import { SourceMap } from 'node:module'
 import { join, relative, resolve } from 'node:path'
@@ -24,49 +25,12 @@ import { fileURLToPath } from 'node:url'
 const SAMPLING_INTERVAL_US = 200
 const TOP = 15
 
-/** One DevTools-protocol session over a WebSocket. */
-class Session {
-  #ws
-  #nextId = 1
-  #pending = new Map()
-
-  static async open(url) {
-    const session = new Session()
-    session.#ws = new WebSocket(url)
-    await new Promise((resolve, reject) => {
-      session.#ws.addEventListener('open', resolve, { once: true })
-      session.#ws.addEventListener('error', () => reject(new Error(`inspector: cannot open ${url}`)), { once: true })
-    })
-    session.#ws.addEventListener('message', (event) => {
-      const message = JSON.parse(String(event.data))
-      const waiter = message.id !== undefined && session.#pending.get(message.id)
-      if (!waiter) return // events: not used
-      session.#pending.delete(message.id)
-      if (message.error) waiter.reject(new Error(`inspector: ${message.error.message}`))
-      else waiter.resolve(message.result)
-    })
-    return session
-  }
-
-  send(method, params = {}) {
-    const id = this.#nextId++
-    this.#ws.send(JSON.stringify({ id, method, params }))
-    return new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }))
-  }
-
-  close() {
-    this.#ws.close()
-  }
-}
-
 /**
  * Opens a profiler on the app's worker and on local D1. `bundleDir` holds the bundle
  * (index.js) and its source map (index.js.map), `outDir` receives the .cpuprofile files.
  */
 export async function openProfiler(mf, { workerName, bundleDir, outDir, root }) {
-  const inspector = await mf.getInspectorURL()
-  const listUrl = new URL('/json/list', inspector.href.replace(/^ws:/, 'http:'))
-  const targets = await (await fetch(listUrl)).json()
+  const targets = await inspectorTargets(mf)
   const wanted = [
     { isolate: 'app', id: `core:user:${workerName}` },
     { isolate: 'd1', id: 'd1:db' },

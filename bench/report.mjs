@@ -102,4 +102,23 @@ export function printTable(results, connections) {
     `\nCPU ms/req: the workerd process tree's user+system CPU (/proc) over the ${connections}-connection run ÷ ` +
       `requests completed. "!" marks a page whose p99 at 1 connection is over ${TARGETS.p99OneConnMs} ms.`,
   )
+  printHarness(results)
+}
+
+/**
+ * What the harness itself costs, from the rows that measure it: the bare route (workerd's
+ * HTTP and hono's middleware), Miniflare's entry worker, and one round trip to local D1 —
+ * a Durable Object running SQLite in this same process, where production's D1 runs on its
+ * own machines and is not the Worker's CPU time.
+ */
+function printHarness(results) {
+  const cpu = (name) => results.find((r) => r.name === name)?.cpuMsPerRequest
+  const bare = cpu('bare route')
+  const entry = cpu("bare via Miniflare's entry")
+  const session = cpu('bare + session')
+  if (bare === undefined) return
+  const parts = [`bare route ${fixed(bare, 2)} ms`]
+  if (entry !== undefined) parts.push(`Miniflare's entry worker +${fixed(entry - bare, 2)} ms (not in the other rows)`)
+  if (session !== undefined) parts.push(`one local D1 round trip (session lookup) +${fixed(session - bare, 2)} ms`)
+  console.log(`Harness floor: ${parts.join('; ')}.`)
 }

@@ -8,6 +8,10 @@
 //   npm run bench -- --profile-user user0042        whose profile and thread the rows read
 //   npm run bench -- --profile                      also a CPU profile of each read row (bench/profile.mjs)
 //
+// The load goes to the app worker's own socket (Miniflare's `unsafeDirectSockets`), as
+// production's front line hands a request to the Worker; Miniflare's dev entry worker, which
+// costs more CPU than a small page, is crossed only by the row that measures it.
+//
 // Every row is run twice after a warm-up: at 1 connection (latency of one reader) and at
 // --connections (throughput). For each it reports the workerd process tree's CPU ms per
 // request (/proc), D1 queries and rows per request, p50/p99 at both, against issue 14's
@@ -121,6 +125,8 @@ async function main() {
     // 10) must not be counted. "explore (visitor)" is the anonymous path, cache included.
     const endpoints = [
       { name: 'bare route', path: '/healthz' },
+      // What every row would also pay through Miniflare's entry worker (wrangler dev's path).
+      { name: "bare via Miniflare's entry", path: '/healthz', base: server.viaEntry },
       // The same route with a session cookie: the session lookup alone.
       { name: 'bare + session', path: '/healthz', headers: auth },
       { name: 'home', path: '/', headers: auth, page: true, cpuTarget: TARGETS.cpuMs.home },
@@ -191,7 +197,7 @@ async function main() {
         ? { method: 'POST', requests: [{ setupRequest: (req) => ({ ...req, ...endpoint.next() }) }] }
         : { headers: endpoint.headers ?? {} }
       return autocannon({
-        url: `${base}${endpoint.path ?? '/'}`,
+        url: `${endpoint.base ?? base}${endpoint.path ?? '/'}`,
         connections: amount ? Math.min(connections, amount) : connections,
         ...(amount ? { amount } : { duration }),
         ...request,

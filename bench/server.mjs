@@ -35,10 +35,11 @@ function wrangler(argv) {
 }
 
 /** Miniflare options for the bundled worker, with wrangler.toml's date, flags, vars and queues. */
-function workerOptions(config, buildDir, name, extraBindings, consumer, live) {
+function workerOptions(config, buildDir, name, extraBindings, consumer, live, direct = false) {
   const d1 = config.d1_databases.find((db) => db.binding === 'DB')
   return {
     name,
+    ...(direct ? { unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] } : {}),
     modules: true,
     rootPath: buildDir,
     scriptPath: 'index.js',
@@ -119,15 +120,17 @@ export async function startServer({ extraBindings = {}, inspector = false, sourc
         ...(inspector ? { inspectorPort: 0 } : {}),
         resourcePersistencePath: join(stateDir, 'v3'),
         workers: [
-          workerOptions(config, buildDir, 'app', bindings, true, live),
+          workerOptions(config, buildDir, 'app', bindings, true, live, true),
           workerOptions(config, buildDir, 'stats', { ...bindings, BENCH_D1_STATS: '1' }, false, live),
         ],
       }),
     )
-    const base = (await mf.ready).href.replace(/\/$/, '')
+    const viaEntry = (await mf.ready).href.replace(/\/$/, '')
+    const direct = (await mf.unsafeGetDirectURL('app')).href.replace(/\/$/, '')
+    const base = process.env.BENCH_VIA_ENTRY ? viaEntry : direct
     const stats = await mf.getWorker('stats')
     const db = await mf.getD1Database('DB', 'app')
-    return { mf, base, stats, db, buildDir, pids: workerdTree(), close }
+    return { mf, base, viaEntry, direct, stats, db, buildDir, pids: workerdTree(), close }
   } catch (error) {
     await close()
     throw error

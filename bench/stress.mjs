@@ -5,14 +5,17 @@
 //   npm run stress -- --duration 20         (CI)
 //
 // Mix: ~70% page reads (half by members, half by visitors), ~20% posts, ~10% follow/unfollow
-// among 200 members. The workerd process tree's resident memory is sampled every 2 s and
-// reported at 10 s and at the end. After the load it waits for queued work (fan-out jobs) to
-// drain before checking.
+// among 200 members. Memory: the app isolate's live JS heap (after a full collection, through
+// workerd's inspector) at 10 s and 2 s before the end of the load — what a Worker's 128 MB limit applies to —
+// must not grow more than 10%; the workerd process tree's resident memory is sampled every
+// 2 s and reported beside it. After the load it waits for queued work (fan-out jobs) to drain
+// before checking.
 /* global setInterval, clearInterval */
 import autocannon from 'autocannon'
 import { parseArgs } from 'node:util'
 import { generateDataset, writeDataset } from './dataset.mjs'
 import { checkIntegrity } from './integrity.mjs'
+import { liveHeapMiB, openIsolate } from './inspector.mjs'
 import { rssMiB } from './proc.mjs'
 import { createMix, mixRequests } from './mix.mjs'
 import { log, startServer } from './server.mjs'
@@ -35,8 +38,9 @@ const MEMORY_TARGET = 0.1
 
 async function main() {
   const started = Date.now()
-  const server = await startServer()
+  const server = await startServer({ inspector: true })
   const { base, db, pids } = server
+  const app = await openIsolate(server.mf, 'core:user:app')
   let failed
   try {
     const data = generateDataset()
@@ -57,6 +61,12 @@ async function main() {
     const sample = () => samples.push({ t: (Date.now() - loadStart) / 1000, rssMiB: rssMiB(pids) })
     sample()
     const timer = setInterval(sample, 2000)
+    // The live heap at 10 s and 2 s before the end, both under load so that both hold the
+    // same kind of in-flight requests (each snapshot pauses the isolate for ~1 s).
+    const heapAt = (seconds) =>
+      new Promise((resolve) => setTimeout(resolve, seconds * 1000)).then(() => liveHeapMiB(app))
+    const heapAt10 = heapAt(Math.min(10, DURATION / 2))
+    const heapAtEnd = heapAt(Math.max(DURATION - 2, DURATION / 2 + 2))
     log(`${DURATION} s at ${CONNECTIONS} connections`)
     const result = await autocannon({
       url: base,
@@ -76,10 +86,13 @@ async function main() {
       )
     const at10 = samples.find((s) => s.t >= 10) ?? samples.at(-1)
     const end = samples.at(-1)
-    const growth = (end.rssMiB - at10.rssMiB) / at10.rssMiB
+    const rssGrowth = (end.rssMiB - at10.rssMiB) / at10.rssMiB
 
     log('load done; waiting for queued work to drain')
     const drained = await waitForQuiet(db, DRAIN_TIMEOUT_S)
+    const heap10 = await heapAt10
+    const heapEnd = await heapAtEnd
+    const heapGrowth = (heapEnd - heap10) / heap10
     log('checking the database')
     const checkStart = Date.now()
     const integrity = await checkIntegrity(db)
@@ -94,14 +107,16 @@ async function main() {
       ['errors + timeouts', result.errors + result.timeouts, result.errors + result.timeouts === 0],
       ['5xx answers', byClass(500, 600), byClass(500, 600) === 0],
       ['4xx answers', byClass(400, 500), byClass(400, 500) === 0],
+      ['app isolate live heap at 10 s, MiB', heap10.toFixed(1), true],
+      [`app isolate live heap at ${Math.max(DURATION - 2, DURATION / 2 + 2)} s, MiB`, heapEnd.toFixed(1), true],
+      [
+        `app heap growth after 10 s (target ≤ ${MEMORY_TARGET * 100}%)`,
+        `${(heapGrowth * 100).toFixed(1)}%`,
+        heapGrowth <= MEMORY_TARGET,
+      ],
       ['workerd RSS at 10 s, MiB', Math.round(at10.rssMiB), true],
       [`workerd RSS at ${Math.round(end.t)} s, MiB`, Math.round(end.rssMiB), true],
-      [
-        `RSS growth after 10 s (target ≤ ${MEMORY_TARGET * 100}%)`,
-        `${(growth * 100).toFixed(1)}%`,
-        growth <= MEMORY_TARGET,
-        'memory',
-      ],
+      ['workerd RSS growth after 10 s (reported)', `${(rssGrowth * 100).toFixed(1)}%`, true],
       ['queued work drained', drained ? 'yes' : `no (after ${DRAIN_TIMEOUT_S} s)`, drained],
       ...integrity.map((r) => [r.check, r.violations, r.violations === 0]),
     ]
@@ -114,10 +129,12 @@ async function main() {
     console.log(
       `integrity check took ${checkSeconds.toFixed(1)} s; whole run ${Math.round((Date.now() - started) / 1000)} s`,
     )
-    // Memory is reported (a noisy neighbour moves RSS); the rest decides the exit status.
-    failed = lines.some(([, , ok, kind]) => !ok && kind !== 'memory')
+    // RSS is reported, not judged: workerd's allocator and V8's heaps warm up for ~60 s
+    // under this load whatever the worker does (docs/scale.md, "Memory").
+    failed = lines.some(([, , ok]) => !ok)
     console.log(failed ? '\nstress: FAILED' : '\nstress: passed')
   } finally {
+    app?.close()
     await server.close()
   }
   process.exit(failed ? 1 : 0)
