@@ -1,9 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm'
-import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
-import { keysetSelect } from '../../db/keyset'
 import type { Db } from '../../db/client'
+import { runRead } from '../../db/read'
 import { conversations, messages, users, type Conversation } from '../../db/schema'
-import { PAGE_SIZE, toPage, type Cursor, type Page } from '../../lib/cursor'
+import type { Cursor } from '../../lib/cursor'
+import { inboxRead, messageColumns, threadRead } from './pages'
 
 // Private messages. A conversation row per pair of members (`user_a_id` < `user_b_id`) holds
 // the inbox's data: last message, per-side unread count and last-read time. Every write
@@ -66,100 +66,20 @@ function sideOf(row: Conversation, viewerId: number): ConversationSide {
   }
 }
 
-const conversationCursor = (row: ConversationView): Cursor => ({ createdAt: row.lastMessageAt, id: row.id })
-
 /**
- * A member's inbox, newest activity first, keyset-paginated on (last_message_at, id).
- * The member is side "a" of some rows and side "b" of others: each side is one index range
- * limited to a page (both in one batch), merged here, and only the page's winners are then
- * looked up in `users` — at most 2 × 26 conversation rows and 26 user rows, however many
- * conversations there are and however far one scrolls.
+ * A member's inbox, newest activity first, keyset-paginated on (last_message_at, id): one
+ * statement, bounded rows however many conversations there are (see `inboxRead`).
  */
-export async function listConversations(
-  db: Db,
-  userId: number,
-  opts: { before: Cursor | null; limit?: number },
-): Promise<Page<ConversationView>> {
-  // Either side of the pair, as plain integer columns.
-  const side = (mine: AnySQLiteColumn, other: AnySQLiteColumn, unread: AnySQLiteColumn) =>
-    keysetSelect(
-      (range) =>
-        db
-          .select({
-            id: conversations.id,
-            otherId: sql<number>`${other}`.as('other_id'),
-            unread: sql<number>`${unread}`.as('unread'),
-            lastMessageBody: conversations.lastMessageBody,
-            lastSenderId: conversations.lastSenderId,
-            lastMessageAt: conversations.lastMessageAt,
-          })
-          .from(conversations)
-          .where(and(eq(mine, userId), range))
-          .$dynamic(),
-      conversations.lastMessageAt,
-      conversations.id,
-      { before: opts.before },
-      (opts.limit ?? PAGE_SIZE) + 1,
-    )
-  const [asA, asB] = await db.batch([
-    side(conversations.userAId, conversations.userBId, conversations.aUnread),
-    side(conversations.userBId, conversations.userAId, conversations.bUnread),
-  ])
-  const rows = [...asA, ...asB]
-    .sort((x, y) => y.lastMessageAt - x.lastMessageAt || y.id - x.id)
-    .slice(0, (opts.limit ?? PAGE_SIZE) + 1)
-  // One primary-key lookup per winner, all in one round trip: D1 counts each as one row
-  // read, where `id IN (…)` counts two per id.
-  const lookups = rows.map((row) =>
-    db
-      .select({ id: users.id, username: users.username, email: users.email })
-      .from(users)
-      .where(eq(users.id, row.otherId)),
-  )
-  const [firstLookup, ...moreLookups] = lookups
-  const members = firstLookup ? (await db.batch([firstLookup, ...moreLookups])).flat() : []
-  const byId = new Map(members.map((member) => [member.id, member]))
-  const views: ConversationView[] = []
-  for (const { otherId, ...row } of rows) {
-    const other = byId.get(otherId)
-    if (other) views.push({ ...row, other })
-  }
-  return toPage(views, conversationCursor, opts.limit)
+export function listConversations(db: Db, userId: number, opts: { before: Cursor | null; limit?: number }) {
+  return runRead(inboxRead(db, userId, opts))
 }
 
-const messageColumns = {
-  id: messages.id,
-  senderId: messages.senderId,
-  recipientId: messages.recipientId,
-  body: messages.body,
-  createdAt: messages.createdAt,
-}
-
-const messageCursor = (row: MessageView): Cursor => ({ createdAt: row.createdAt, id: row.id })
-
 /**
- * One page of a thread: the newest 25 messages older than `before` (one index range),
- * returned oldest first for display; `next` is the cursor of the page above.
+ * One page of a thread: the newest 25 messages older than `before`, returned oldest first
+ * for display; `next` is the cursor of the page above.
  */
-export async function listThreadMessages(
-  db: Db,
-  conversationId: number,
-  opts: { before: Cursor | null; limit?: number },
-): Promise<Page<MessageView>> {
-  const rows = await keysetSelect(
-    (range) =>
-      db
-        .select(messageColumns)
-        .from(messages)
-        .where(and(eq(messages.conversationId, conversationId), range))
-        .$dynamic(),
-    messages.createdAt,
-    messages.id,
-    { before: opts.before },
-    (opts.limit ?? PAGE_SIZE) + 1,
-  )
-  const page = toPage(rows, messageCursor, opts.limit)
-  return { items: page.items.reverse(), next: page.next }
+export function listThreadMessages(db: Db, conversationId: number, opts: { before: Cursor | null; limit?: number }) {
+  return runRead(threadRead(db, conversationId, opts))
 }
 
 export async function getMessageById(db: Db, id: number): Promise<MessageView | null> {

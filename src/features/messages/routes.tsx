@@ -1,24 +1,25 @@
+import { sql } from 'drizzle-orm'
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../../env'
-import { cursorFrom } from '../../lib/cursor'
+import { cursorFrom, parseCursor } from '../../lib/cursor'
 import { setFlash } from '../../lib/flash'
 import { readForm, validateForm } from '../../lib/forms'
 import { isHtmxFragmentRequest } from '../../lib/htmx'
 import { HttpError } from '../../lib/http-error'
 import { hitRateLimit } from '../../lib/rate-limit'
-import { requireUser } from '../../middleware/session'
+import { deferSession, requireUser, toLogin, withSessionBatch } from '../../middleware/session'
 import { ErrorFragment, ErrorPage } from '../../views/errors'
 import { notifyMembers } from '../live/notify'
-import { getUserById, getUserByUsername } from '../users/queries'
+import { getUserById, getUserByUsername, userByUsernameRead, userIdByUsername } from '../users/queries'
 import {
   deleteOwnMessage,
   getConversationSide,
   getMessageById,
-  listConversations,
   listThreadMessages,
   markConversationRead,
   sendMessage,
 } from './queries'
+import { inboxRead, markPairReadStatements, pairConversationId, threadRead } from './pages'
 import { MESSAGE_RATE_LIMITS, messageSchema } from './schemas'
 import { ConversationPage, InboxPage, MessageSent, MessageForm, ThreadMessages, ThreadPage } from './views'
 
@@ -46,37 +47,56 @@ function notYourself(c: Context<AppEnv>) {
   return c.render(<ErrorPage status={422} t={t} message={message} />, { title: t('messages.title') })
 }
 
-messagesRoutes.get('/messages', async (c) => {
-  const { db, t, lang } = c.var
-  const user = c.var.user!
-  const page = await listConversations(db, user.id, { before: cursorFrom(c) })
+// One D1 round trip: the session and the inbox page (conversations joined to their other
+// members) in one batch (deferSession).
+messagesRoutes.get('/messages', deferSession, async (c) => {
+  const before = cursorFrom(c)
+  const [page] = await withSessionBatch(c, (me) => [me ? inboxRead(c.var.db, me, { before }) : null])
+  const user = c.var.user
+  if (!user || !page) return toLogin(c)
+  const { t, lang } = c.var
   c.header('Vary', 'HX-Request')
   c.header('Cache-Control', 'private, no-store')
   if (isHtmxFragmentRequest(c)) return c.html(<ConversationPage t={t} lang={lang} viewerId={user.id} page={page} />)
   return c.render(<InboxPage t={t} lang={lang} viewerId={user.id} page={page} />, { title: t('messages.title') })
 })
 
-messagesRoutes.get('/messages/:username', async (c) => {
-  const { db, t, lang } = c.var
-  const user = c.var.user!
-  const other = await otherFromPath(c)
+// One D1 round trip: the session, the other member, the thread page and — for the newest
+// page as a full page — marking it read (badge and conversation row), all in one batch.
+messagesRoutes.get('/messages/:username', deferSession, async (c) => {
+  const name = c.req.param('username')
+  const cursor = parseCursor(c.req.query('before'))
+  const before = cursor.ok ? cursor.cursor : null
+  // Reading the thread marks it read: one conversation row and the badge.
+  const markRead = cursor.ok && before === null && !isHtmxFragmentRequest(c)
+  const now = Date.now()
+  const [other, page, badge] = await withSessionBatch(c, (session) => {
+    // No cookie cannot get here (requireUser); NULL matches nothing.
+    const me = session ?? sql`NULL`
+    const otherId = userIdByUsername(name)
+    const [marked, markSide] = markPairReadStatements(c.var.db, me, otherId, now)
+    return [
+      userByUsernameRead(c.var.db, name),
+      cursor.ok ? threadRead(c.var.db, pairConversationId(me, otherId), { before }) : null,
+      markRead ? marked : null,
+      markRead ? markSide : null,
+    ]
+  })
+  const user = c.var.user
+  if (!user) return toLogin(c)
+  if (!other) throw new HttpError(404, 'errors.userNotFound')
   if (other.id === user.id) return notYourself(c)
-  const before = cursorFrom(c)
-  const conversation = await getConversationSide(db, user.id, other.id)
-  const page = conversation ? await listThreadMessages(db, conversation.id, { before }) : { items: [], next: null }
+  if (!page) throw new HttpError(400, 'errors.badCursor')
+  const { t, lang } = c.var
   c.header('Vary', 'HX-Request')
   c.header('Cache-Control', 'private, no-store')
   if (isHtmxFragmentRequest(c)) {
     return c.html(<ThreadMessages t={t} lang={lang} viewerId={user.id} other={other} page={page} />)
   }
-  // Reading the thread marks it read: one conversation row and the badge, in one batch.
-  if (conversation && before === null) {
-    const unread = await markConversationRead(db, user.id, conversation)
-    if (unread !== null) {
-      user.unreadMessageCount = unread
-      // Other tabs of the reader update their badge.
-      notifyMembers(c, [{ userId: user.id, event: { type: 'unread', count: unread } }])
-    }
+  if (badge !== null) {
+    user.unreadMessageCount = badge
+    // Other tabs of the reader update their badge.
+    notifyMembers(c, [{ userId: user.id, event: { type: 'unread', count: badge } }])
   }
   return c.render(<ThreadPage t={t} lang={lang} viewerId={user.id} other={other} page={page} />, {
     title: t('messages.threadTitle', { username: other.username }),
