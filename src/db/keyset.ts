@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, getTableName, gt, lt, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableName, gt, lt, Placeholder, sql, type SQL } from 'drizzle-orm'
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
-import type { Cursor, Paging } from '../lib/cursor'
+import { PAGE_SIZE, type Paging } from '../lib/cursor'
+import type { Values } from './read'
 
 /**
  * Keyset ranges on (createdAt, id), newest first.
@@ -16,19 +17,25 @@ import type { Cursor, Paging } from '../lib/cursor'
  * which reads the same range as two index seeks merged in order.
  */
 
+/** A cursor's values, or placeholders for them (a cached statement: see `keysetArgs`). */
+export type KeysetCursor = { createdAt: number | Placeholder; id: number | Placeholder }
+
+/** Which page to read, as `Paging`, with a cursor of values or of placeholders. */
+export type KeysetPaging = { before: KeysetCursor | null; after?: KeysetCursor | null }
+
 /** "Strictly older than the cursor" on (createdAt, id) as a row value. */
-export function olderThan(createdAt: AnySQLiteColumn, id: AnySQLiteColumn, before: Cursor | null): SQL | undefined {
+export function olderThan(createdAt: AnySQLiteColumn, id: AnySQLiteColumn, before: KeysetCursor | null): SQL | undefined {
   if (!before) return undefined
   return sql`(${createdAt}, ${id}) < (${before.createdAt}, ${before.id})`
 }
 
 /** "Strictly newer than the cursor" on (createdAt, id): the mirror of `olderThan`. */
-export function newerThan(createdAt: AnySQLiteColumn, id: AnySQLiteColumn, after: Cursor): SQL {
+export function newerThan(createdAt: AnySQLiteColumn, id: AnySQLiteColumn, after: KeysetCursor): SQL {
   return sql`(${createdAt}, ${id}) > (${after.createdAt}, ${after.id})`
 }
 
 /** The range of one page: older than `before`, or (an `after` page) newer than `after`. */
-export function pageRange(createdAt: AnySQLiteColumn, id: AnySQLiteColumn, paging: Paging): SQL | undefined {
+export function pageRange(createdAt: AnySQLiteColumn, id: AnySQLiteColumn, paging: KeysetPaging): SQL | undefined {
   return paging.after ? newerThan(createdAt, id, paging.after) : olderThan(createdAt, id, paging.before)
 }
 
@@ -36,14 +43,14 @@ export function pageRange(createdAt: AnySQLiteColumn, id: AnySQLiteColumn, pagin
  * The order a page is read in: newest first, except an `after` page, which walks the same
  * index upwards from the cursor (so LIMIT keeps it bounded) and is reversed by `toKeysetPage`.
  */
-export function pageOrder(createdAt: AnySQLiteColumn, id: AnySQLiteColumn, paging: Paging): SQL[] {
+export function pageOrder(createdAt: AnySQLiteColumn, id: AnySQLiteColumn, paging: KeysetPaging): SQL[] {
   return paging.after ? [asc(createdAt), asc(id)] : [desc(createdAt), desc(id)]
 }
 
 /** What `keysetSelect` needs of a Drizzle select (made with `.$dynamic()`). */
 type DynamicSelect = {
-  orderBy(...columns: SQL[]): { limit(limit: number): unknown }
-  unionAll(other: never): { orderBy(...columns: SQL[]): { limit(limit: number): unknown } }
+  orderBy(...columns: SQL[]): { limit(limit: number | Placeholder): unknown }
+  unionAll(other: never): { orderBy(...columns: SQL[]): { limit(limit: number | Placeholder): unknown } }
 }
 
 /**
@@ -60,8 +67,8 @@ export function keysetSelect<Q extends DynamicSelect>(
   select: (range: SQL | undefined) => Q,
   createdAt: AnySQLiteColumn,
   id: AnySQLiteColumn,
-  paging: Paging,
-  limit: number,
+  paging: KeysetPaging,
+  limit: number | Placeholder,
 ): Q {
   const order = () => pageOrder(createdAt, id, paging)
   const cursor = paging.after ?? paging.before
@@ -84,3 +91,20 @@ export function keysetSelect<Q extends DynamicSelect>(
 function qualified(column: AnySQLiteColumn): SQL {
   return sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`
 }
+
+/**
+ * The paging of a cached statement (db/read.ts): `key` is the page's shape (first page,
+ * `before` or `after` a cursor), `paging` and `limit` are placeholders to build the query
+ * with, and `values` fill them — the cursor and `limit` (the page size + 1).
+ */
+export function keysetArgs(opts: Paging): { key: string; paging: KeysetPaging; limit: Placeholder; values: Values } {
+  const limit = (opts.limit ?? PAGE_SIZE) + 1
+  const cursor = opts.after ?? opts.before
+  if (!cursor) return { key: 'first', paging: { before: null }, limit: LIMIT, values: { limit } }
+  const values = { cursor_at: cursor.createdAt, cursor_id: cursor.id, limit }
+  if (opts.after) return { key: 'after', paging: { before: null, after: CURSOR }, limit: LIMIT, values }
+  return { key: 'before', paging: { before: CURSOR }, limit: LIMIT, values }
+}
+
+const CURSOR: KeysetCursor = { createdAt: new Placeholder('cursor_at'), id: new Placeholder('cursor_id') }
+const LIMIT = new Placeholder('limit')

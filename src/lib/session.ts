@@ -1,8 +1,10 @@
 import { sha256 } from '@oslojs/crypto/sha2'
 import { constantTimeEqual } from '@oslojs/crypto/subtle'
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase, decodeHex } from '@oslojs/encoding'
-import { eq, sql, type SQL } from 'drizzle-orm'
+import { eq, Placeholder, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
+import { cachedRead, Expr, runRead, type Read, type Row, type Statement } from '../db/read'
+import { userRow } from '../db/rows'
 import { sessions, users, type Session, type User } from '../db/schema'
 
 /**
@@ -85,28 +87,66 @@ const sessionColumns = {
   expiresAt: sessions.expiresAt,
 }
 
+/** A session and its member, as the session lookup returns them. */
+export type SessionRow = { session: Session; user: User }
+
 /** The session row and its member, by session id (a primary-key lookup); batchable. */
-export function sessionLookup(db: Db, id: string) {
-  return db
-    .select({ session: sessionColumns, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, id))
-    .limit(1)
+export function sessionLookupStatement(db: Db, id: string): Statement<SessionRow> {
+  return {
+    key: 'sessionLookup',
+    build: () =>
+      db
+        .select({ session: sessionColumns, user: users })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(eq(sessions.id, SESSION_ID))
+        .limit(new Placeholder('one')),
+    values: { session_id: id, one: 1 },
+    row: sessionRow,
+  }
 }
 
+export function sessionLookupRead(db: Db, id: string): Read<SessionRow | undefined> {
+  return cachedRead(db, sessionLookupStatement(db, id), (rows) => rows[0])
+}
+
+/** A row of `sessionColumns` and `users`, mapped by hand (see db/read.ts). */
+function sessionRow(r: Row): SessionRow {
+  return {
+    session: {
+      id: r.session_id as string,
+      userId: r.user_id as number,
+      secretHash: r.secret_hash as string,
+      // Drizzle's boolean mode: an INTEGER, 1 for true.
+      persistent: Number(r.persistent) === 1,
+      createdAt: r.session_created_at as number,
+      lastVerifiedAt: r.last_verified_at as number,
+      expiresAt: r.expires_at as number,
+    },
+    user: userRow(r),
+  }
+}
+
+const SESSION_ID = new Placeholder('session_id')
+
 /**
- * The member id of a live session as an SQL expression, NULL for a wrong secret or an
+ * The member id of a live session as an expression, NULL for a wrong secret or an
  * expired session, so a page's own queries can be keyed by the session in the same batch
- * as `sessionLookup`. Comparing the SHA-256 digests in SQL is not constant time, but a
+ * as the session lookup. Comparing the SHA-256 digests in SQL is not constant time, but a
  * timing difference could only reveal how much of the stored digest matches the digest of
  * a guess, which says nothing about the secret itself (SHA-256 has no usable preimages);
  * the row that identifies the member is still checked in constant time (`checkSession`).
  */
-export function sessionUserId(token: SessionToken, now: number): SQL {
-  return sql`(SELECT ${sessions.userId} FROM ${sessions} WHERE ${sessions.id} = ${token.id}
-    AND ${sessions.secretHash} = ${hashSecret(token.secret)} AND ${sessions.expiresAt} > ${now})`
+export function sessionUserId(token: SessionToken, now: number): Expr {
+  return new Expr('session', SESSION_USER_ID, {
+    session_id: token.id,
+    secret_hash: hashSecret(token.secret),
+    session_now: now,
+  })
 }
+
+const SESSION_USER_ID = sql`(SELECT ${sessions.userId} FROM ${sessions} WHERE ${sessions.id} = ${SESSION_ID}
+    AND ${sessions.secretHash} = ${new Placeholder('secret_hash')} AND ${sessions.expiresAt} > ${new Placeholder('session_now')})`
 
 export type ValidatedSession = { session: Session; user: User; refresh: boolean }
 
@@ -118,7 +158,7 @@ export type ValidatedSession = { session: Session; user: User; refresh: boolean 
  * the write rare — about once per half lifetime of an active session, not once an hour.
  */
 export function checkSession(
-  row: { session: Session; user: User } | undefined,
+  row: SessionRow | undefined,
   token: SessionToken,
   now: number,
 ): ValidatedSession | 'expired' | null {
@@ -150,7 +190,7 @@ export function refreshSession(db: Db, session: Session, now: number) {
 export async function validateSessionToken(db: Db, token: string, now = Date.now()): Promise<ValidatedSession | null> {
   const parsed = parseSessionToken(token)
   if (!parsed) return null
-  const [row] = await sessionLookup(db, parsed.id)
+  const row = await runRead(sessionLookupRead(db, parsed.id))
   const checked = checkSession(row, parsed, now)
   return checked === 'expired' ? null : checked
 }

@@ -1,9 +1,9 @@
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import { eq, type SQL } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { matchedRoutes } from 'hono/route'
-import { batchReads, type Read, type ReadResult } from '../db/read'
+import { batchReads, type Expr, type Read, type ReadResult } from '../db/read'
 import { sessions, users } from '../db/schema'
 import { factory, type AppEnv } from '../env'
 import { isHtmx } from '../lib/htmx'
@@ -16,8 +16,9 @@ import {
   parseSessionToken,
   refreshSession,
   sessionDuration,
-  sessionLookup,
+  sessionLookupRead,
   sessionUserId,
+  type SessionRow,
   type SessionToken,
 } from '../lib/session'
 
@@ -93,23 +94,25 @@ export const loadSession = factory.createMiddleware(async (c, next) => {
  */
 export async function withSessionBatch<R extends ReadonlyArray<Read<unknown> | null>>(
   c: Context<AppEnv>,
-  build: (viewer: SQL | null) => [...R],
+  build: (viewer: Expr | null) => [...R],
   token: SessionToken | null = c.var.pendingSession,
 ): Promise<{ [K in keyof R]: ReadResult<R[K]> }> {
   const db = c.var.db
   const now = Date.now()
   const reads = build(token ? sessionUserId(token, now) : null)
   c.set('pendingSession', null)
-  const { raw, results } = await batchReads(db, token ? [sessionLookup(db, token.id)] : [], reads)
-  if (token) applySession(c, token, (raw[0] as Parameters<typeof checkSession>[0][])[0], now)
-  return results
+  const lookup = token ? sessionLookupRead(db, token.id) : null
+  const { results } = await batchReads(db, [], [lookup, ...reads])
+  const [row, ...pageResults] = results
+  if (token) applySession(c, token, row as SessionRow | undefined, now)
+  return pageResults as { [K in keyof R]: ReadResult<R[K]> }
 }
 
 /** Sets the request's member from a looked-up session row and schedules its writes. */
 function applySession(
   c: Context<AppEnv>,
   token: SessionToken,
-  row: Parameters<typeof checkSession>[0],
+  row: SessionRow | undefined,
   now: number,
 ): void {
   const db = c.var.db

@@ -1,16 +1,27 @@
-import { and, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm'
-import { read, runRead, type Read } from '../../db/read'
+import { and, desc, eq, gte, inArray, Placeholder, sql } from 'drizzle-orm'
+import { cachedRead, idArg, mergeValues, runRead, type IdArg, type Read, type Statement } from '../../db/read'
 import type { Db } from '../../db/client'
 import { follows, posts, timelineEntries, users } from '../../db/schema'
 
-/** Whether `followerId` follows `followedId`; either may be an SQL expression (a batch's subquery). */
-export function isFollowingRead(db: Db, followerId: number | SQL, followedId: number | SQL): Read<boolean> {
-  const query = db
-    .select({ one: sql<number>`1` })
-    .from(follows)
-    .where(and(eq(follows.followerId, followerId), eq(follows.followedId, followedId)))
-    .limit(1)
-  return read(query, (rows) => rows.length > 0)
+/** Whether `followerId` follows `followedId`; either may be an expression (a batch's subquery). */
+export function isFollowingStatement(db: Db, followerId: IdArg, followedId: IdArg): Statement<number> {
+  const follower = idArg('follower_id', followerId)
+  const followed = idArg('followed_id', followedId)
+  return {
+    key: `isFollowing:${follower.key}:${followed.key}`,
+    build: () =>
+      db
+        .select({ one: sql<number>`1` })
+        .from(follows)
+        .where(and(eq(follows.followerId, follower.sql), eq(follows.followedId, followed.sql)))
+        .limit(new Placeholder('one')),
+    values: mergeValues(follower.values, followed.values, { one: 1 }),
+    row: (r) => r.one as number,
+  }
+}
+
+export function isFollowingRead(db: Db, followerId: IdArg, followedId: IdArg): Read<boolean> {
+  return cachedRead(db, isFollowingStatement(db, followerId, followedId), (rows) => rows.length > 0)
 }
 
 export const isFollowing = (db: Db, followerId: number, followedId: number) =>

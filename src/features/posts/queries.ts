@@ -1,9 +1,18 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm'
-import { read, runRead, type Read } from '../../db/read'
-import { keysetSelect, pageOrder, pageRange } from '../../db/keyset'
+import { and, eq, Placeholder, sql } from 'drizzle-orm'
+import {
+  cachedRead,
+  idArg,
+  mergeValues,
+  runRead,
+  type IdArg,
+  type Read,
+  type Row,
+  type Statement,
+} from '../../db/read'
+import { keysetArgs, keysetSelect, pageOrder, pageRange } from '../../db/keyset'
 import type { Db } from '../../db/client'
 import { postTranslations, posts, timelineEntries, users } from '../../db/schema'
-import { PAGE_SIZE, toKeysetPage, type Cursor, type Page, type Paging } from '../../lib/cursor'
+import { toKeysetPage, type Cursor, type Page, type Paging } from '../../lib/cursor'
 import type { PostView } from '../../views/components'
 import { enqueueFanout, type Fanout } from './fanout'
 
@@ -19,39 +28,71 @@ const postColumns = {
 
 const cursorOf = (post: PostView): Cursor => ({ createdAt: post.createdAt, id: post.id })
 
+/** A row of `postColumns` (column names as D1 returns them), mapped by hand. */
+export function postViewRow(r: Row): PostView {
+  return {
+    id: r.id as number,
+    body: r.body as string,
+    language: r.language as string | null,
+    createdAt: r.created_at as number,
+    author: { id: r.user_id as number, username: r.username as string, email: r.email as string },
+  }
+}
+
 /** Every member's posts, newest first (a page older than `before` or newer than `after`). */
+export function exploreStatement(db: Db, opts: Paging): Statement<PostView> {
+  const page = keysetArgs(opts)
+  return {
+    key: `explore:${page.key}`,
+    build: () =>
+      keysetSelect(
+        (range) => db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.userId)).where(range).$dynamic(),
+        posts.createdAt,
+        posts.id,
+        page.paging,
+        page.limit,
+      ),
+    values: page.values,
+    row: postViewRow,
+  }
+}
+
 export function exploreRead(db: Db, opts: Paging): Read<Page<PostView>> {
-  const query = keysetSelect(
-    (range) => db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.userId)).where(range).$dynamic(),
-    posts.createdAt,
-    posts.id,
-    opts,
-    (opts.limit ?? PAGE_SIZE) + 1,
-  )
-  return read(query, (rows) => toKeysetPage(rows, cursorOf, opts))
+  return cachedRead(db, exploreStatement(db, opts), (rows) => toKeysetPage(rows, cursorOf, opts))
 }
 
 export const listExplorePosts = (db: Db, opts: Paging) => runRead(exploreRead(db, opts))
 
 /**
- * One member's posts, newest first. `userId` may be an SQL expression (the profile page
- * names its member by a username subquery, to send everything in one batch).
+ * One member's posts, newest first. `userId` may be an expression (the profile page names
+ * its member by a username subquery, to send everything in one batch).
  */
-export function userPostsRead(db: Db, userId: number | SQL, opts: Paging): Read<Page<PostView>> {
-  const query = keysetSelect(
-    (range) =>
-      db
-        .select(postColumns)
-        .from(posts)
-        .innerJoin(users, eq(users.id, posts.userId))
-        .where(and(eq(posts.userId, userId), range))
-        .$dynamic(),
-    posts.createdAt,
-    posts.id,
-    opts,
-    (opts.limit ?? PAGE_SIZE) + 1,
-  )
-  return read(query, (rows) => toKeysetPage(rows, cursorOf, opts))
+export function userPostsStatement(db: Db, userId: IdArg, opts: Paging): Statement<PostView> {
+  const page = keysetArgs(opts)
+  const author = idArg('author_id', userId)
+  return {
+    key: `userPosts:${author.key}:${page.key}`,
+    build: () =>
+      keysetSelect(
+        (range) =>
+          db
+            .select(postColumns)
+            .from(posts)
+            .innerJoin(users, eq(users.id, posts.userId))
+            .where(and(eq(posts.userId, author.sql), range))
+            .$dynamic(),
+        posts.createdAt,
+        posts.id,
+        page.paging,
+        page.limit,
+      ),
+    values: mergeValues(author.values, page.values),
+    row: postViewRow,
+  }
+}
+
+export function userPostsRead(db: Db, userId: IdArg, opts: Paging): Read<Page<PostView>> {
+  return cachedRead(db, userPostsStatement(db, userId, opts), (rows) => toKeysetPage(rows, cursorOf, opts))
 }
 
 export const listUserPosts = (db: Db, userId: number, opts: Paging) => runRead(userPostsRead(db, userId, opts))
@@ -60,20 +101,34 @@ export const listUserPosts = (db: Db, userId: number, opts: Paging) => runRead(u
  * The home timeline: posts by the people `ownerId` follows and by `ownerId`, newest first.
  * Reads the fanned-out `timeline_entries` (one index range), so the cost of a page does
  * not grow with the number of followed people or the scroll depth. `ownerId` may be the
- * session's member as an SQL expression (`withSessionBatch`).
+ * session's member as an expression (`withSessionBatch`).
  */
-export function homeTimelineRead(db: Db, ownerId: number | SQL, opts: Paging): Read<Page<PostView>> {
-  const query = db
-    .select(postColumns)
-    .from(timelineEntries)
-    .innerJoin(posts, eq(posts.id, timelineEntries.postId))
-    .innerJoin(users, eq(users.id, posts.userId))
-    .where(
-      and(eq(timelineEntries.ownerId, ownerId), pageRange(timelineEntries.createdAt, timelineEntries.postId, opts)),
-    )
-    .orderBy(...pageOrder(timelineEntries.createdAt, timelineEntries.postId, opts))
-    .limit((opts.limit ?? PAGE_SIZE) + 1)
-  return read(query, (rows) => toKeysetPage(rows, cursorOf, opts))
+export function homeTimelineStatement(db: Db, ownerId: IdArg, opts: Paging): Statement<PostView> {
+  const page = keysetArgs(opts)
+  const owner = idArg('owner_id', ownerId)
+  return {
+    key: `home:${owner.key}:${page.key}`,
+    build: () =>
+      db
+        .select(postColumns)
+        .from(timelineEntries)
+        .innerJoin(posts, eq(posts.id, timelineEntries.postId))
+        .innerJoin(users, eq(users.id, posts.userId))
+        .where(
+          and(
+            eq(timelineEntries.ownerId, owner.sql),
+            pageRange(timelineEntries.createdAt, timelineEntries.postId, page.paging),
+          ),
+        )
+        .orderBy(...pageOrder(timelineEntries.createdAt, timelineEntries.postId, page.paging))
+        .limit(page.limit),
+    values: mergeValues(owner.values, page.values),
+    row: postViewRow,
+  }
+}
+
+export function homeTimelineRead(db: Db, ownerId: IdArg, opts: Paging): Read<Page<PostView>> {
+  return cachedRead(db, homeTimelineStatement(db, ownerId, opts), (rows) => toKeysetPage(rows, cursorOf, opts))
 }
 
 export const listHomeTimeline = (db: Db, userId: number, opts: Paging) => runRead(homeTimelineRead(db, userId, opts))
@@ -154,9 +209,26 @@ export async function createPost(
   return { ...first, duplicate: true }
 }
 
+export function postByIdStatement(db: Db, id: number): Statement<PostView> {
+  return {
+    key: 'postById',
+    build: () =>
+      db
+        .select(postColumns)
+        .from(posts)
+        .innerJoin(users, eq(users.id, posts.userId))
+        .where(eq(posts.id, POST_ID))
+        .limit(ONE),
+    values: { post_id: id, one: 1 },
+    row: postViewRow,
+  }
+}
+
+const POST_ID = new Placeholder('post_id')
+const ONE = new Placeholder('one')
+
 export function postByIdRead(db: Db, id: number): Read<PostView | null> {
-  const query = db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.userId)).where(eq(posts.id, id))
-  return read(query.limit(1), (rows) => rows[0] ?? null)
+  return cachedRead(db, postByIdStatement(db, id), (rows) => rows[0] ?? null)
 }
 
 export const getPostById = (db: Db, id: number) => runRead(postByIdRead(db, id))

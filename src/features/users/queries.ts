@@ -1,5 +1,6 @@
-import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm'
-import { read, runRead, type Read } from '../../db/read'
+import { and, desc, eq, isNull, Placeholder, sql } from 'drizzle-orm'
+import { cachedRead, Expr, runRead, type Read, type Statement } from '../../db/read'
+import { userRow } from '../../db/rows'
 import { keysetSelect, olderThan } from '../../db/keyset'
 import type { Db } from '../../db/client'
 import { uniqueViolation } from '../../db/errors'
@@ -7,22 +8,35 @@ import { follows, reservedUsernames, users, type User } from '../../db/schema'
 import { PAGE_SIZE, toPage, type Cursor, type Page } from '../../lib/cursor'
 
 /**
+ * The member id of a username as an expression (NULL when nobody has it), for a batch.
  * Usernames are unique case-insensitively; the lookup uses the `lower(username)` index.
  * A deleted account (being removed by its job) is not found: its profile is a 404 at once.
  */
-/** The member id of a username as an SQL expression (NULL when nobody has it), for a batch. */
-export function userIdByUsername(username: string): SQL {
-  return sql`(SELECT ${users.id} FROM ${users} WHERE lower(${users.username}) = ${username.toLowerCase()}
+export function userIdByUsername(username: string): Expr {
+  return new Expr('username', USER_ID_BY_USERNAME, { username: username.toLowerCase() })
+}
+
+const USERNAME = new Placeholder('username')
+
+const USER_ID_BY_USERNAME = sql`(SELECT ${users.id} FROM ${users} WHERE lower(${users.username}) = ${USERNAME}
     AND ${users.deletedAt} IS NULL)`
+
+export function userByUsernameStatement(db: Db, username: string): Statement<User> {
+  return {
+    key: 'userByUsername',
+    build: () =>
+      db
+        .select()
+        .from(users)
+        .where(and(sql`lower(${users.username}) = ${USERNAME}`, isNull(users.deletedAt)))
+        .limit(new Placeholder('one')),
+    values: { username: username.toLowerCase(), one: 1 },
+    row: userRow,
+  }
 }
 
 export function userByUsernameRead(db: Db, username: string): Read<User | null> {
-  const query = db
-    .select()
-    .from(users)
-    .where(and(sql`lower(${users.username}) = ${username.toLowerCase()}`, isNull(users.deletedAt)))
-    .limit(1)
-  return read(query, (rows) => rows[0] ?? null)
+  return cachedRead(db, userByUsernameStatement(db, username), (rows) => rows[0] ?? null)
 }
 
 export const getUserByUsername = (db: Db, username: string) => runRead(userByUsernameRead(db, username))
