@@ -4,19 +4,19 @@ import type { Db } from '../../db/client'
 import { follows, posts, timelineEntries, users } from '../../db/schema'
 
 /** Whether `followerId` follows `followedId`; either may be an expression (a batch's subquery). */
-export function isFollowingStatement(db: Db, followerId: IdArg, followedId: IdArg): Statement<number> {
+export function isFollowingStatement(db: Db, followerId: IdArg, followedId: IdArg): Statement<{ one: number }> {
   const follower = idArg('follower_id', followerId)
   const followed = idArg('followed_id', followedId)
   return {
     key: `isFollowing:${follower.key}:${followed.key}`,
     build: () =>
       db
-        .select({ one: sql<number>`1` })
+        .select({ one: sql<number>`1`.as('one') })
         .from(follows)
         .where(and(eq(follows.followerId, follower.sql), eq(follows.followedId, followed.sql)))
         .limit(new Placeholder('one')),
     values: mergeValues(follower.values, followed.values, { one: 1 }),
-    row: (r) => r.one as number,
+    row: (r) => ({ one: r.one as number }),
   }
 }
 
