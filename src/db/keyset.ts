@@ -24,7 +24,11 @@ export type KeysetCursor = { createdAt: number | Placeholder; id: number | Place
 export type KeysetPaging = { before: KeysetCursor | null; after?: KeysetCursor | null }
 
 /** "Strictly older than the cursor" on (createdAt, id) as a row value. */
-export function olderThan(createdAt: AnySQLiteColumn, id: AnySQLiteColumn, before: KeysetCursor | null): SQL | undefined {
+export function olderThan(
+  createdAt: AnySQLiteColumn,
+  id: AnySQLiteColumn,
+  before: KeysetCursor | null,
+): SQL | undefined {
   if (!before) return undefined
   return sql`(${createdAt}, ${id}) < (${before.createdAt}, ${before.id})`
 }

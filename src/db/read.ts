@@ -105,7 +105,10 @@ export function prepareStatement<R>(db: Db, statement: Statement<R>): D1Prepared
 /** A read of a cached statement; `shape` gets the mapped rows. */
 export function cachedRead<R, T>(db: Db, statement: Statement<R>, shape: (rows: R[]) => T): Read<T> {
   const row = statement.row
-  return { statement: prepareStatement(db, statement), shape: (result: D1Result<Row>) => shape(result.results.map(row)) }
+  return {
+    statement: prepareStatement(db, statement),
+    shape: (result: D1Result<Row>) => shape(result.results.map(row)),
+  }
 }
 
 /**

@@ -109,12 +109,7 @@ export async function withSessionBatch<R extends ReadonlyArray<Read<unknown> | n
 }
 
 /** Sets the request's member from a looked-up session row and schedules its writes. */
-function applySession(
-  c: Context<AppEnv>,
-  token: SessionToken,
-  row: SessionRow | undefined,
-  now: number,
-): void {
+function applySession(c: Context<AppEnv>, token: SessionToken, row: SessionRow | undefined, now: number): void {
   const db = c.var.db
   const checked = checkSession(row, token, now)
   if (checked === null || checked === 'expired') {

@@ -86,7 +86,8 @@ describe('cached statements map rows exactly as Drizzle does', () => {
     ['home by member id', () => homeTimelineStatement(db, reader.id, { before: null })],
     [
       'home by session, before a cursor',
-      () => homeTimelineStatement(db, sessionUserId(parseSessionToken(persistentToken)!, Date.now()), { before: cursor() }),
+      () =>
+        homeTimelineStatement(db, sessionUserId(parseSessionToken(persistentToken)!, Date.now()), { before: cursor() }),
     ],
     ['a post by id (language set)', () => postByIdStatement(db, postIds[0]!)],
     ['a post by id (no language)', () => postByIdStatement(db, postIds[1]!)],
@@ -176,7 +177,11 @@ describe('the statement cache', () => {
   it('refuses to run without a value for every placeholder', () => {
     const statement: Statement<unknown> = {
       key: `test:missing:${crypto.randomUUID()}`,
-      build: () => db.select().from(users).where(eq(users.id, new Placeholder('id'))),
+      build: () =>
+        db
+          .select()
+          .from(users)
+          .where(eq(users.id, new Placeholder('id'))),
       values: { other: 1 },
       row: userRow,
     }
@@ -191,7 +196,10 @@ describe('the statement cache', () => {
 
 describe('expressions and batches', () => {
   it('an expression is also plain Drizzle SQL with its values bound', async () => {
-    const rows = await db.select().from(users).where(eq(users.id, userIdByUsername(author.username.toUpperCase())))
+    const rows = await db
+      .select()
+      .from(users)
+      .where(eq(users.id, userIdByUsername(author.username.toUpperCase())))
     expect(rows.map((row) => row.id)).toEqual([author.id])
   })
 

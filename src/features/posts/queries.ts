@@ -1,14 +1,5 @@
 import { and, eq, Placeholder, sql } from 'drizzle-orm'
-import {
-  cachedRead,
-  idArg,
-  mergeValues,
-  runRead,
-  type IdArg,
-  type Read,
-  type Row,
-  type Statement,
-} from '../../db/read'
+import { cachedRead, idArg, mergeValues, runRead, type IdArg, type Read, type Row, type Statement } from '../../db/read'
 import { keysetArgs, keysetSelect, pageOrder, pageRange } from '../../db/keyset'
 import type { Db } from '../../db/client'
 import { postTranslations, posts, timelineEntries, users } from '../../db/schema'
@@ -46,7 +37,8 @@ export function exploreStatement(db: Db, opts: Paging): Statement<PostView> {
     key: `explore:${page.key}`,
     build: () =>
       keysetSelect(
-        (range) => db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.userId)).where(range).$dynamic(),
+        (range) =>
+          db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.userId)).where(range).$dynamic(),
         posts.createdAt,
         posts.id,
         page.paging,
