@@ -1,6 +1,6 @@
 import { drizzle, DrizzleD1Database } from 'drizzle-orm/d1'
 import { SQLiteD1Session } from 'drizzle-orm/d1/session'
-import * as schema from './schema'
+import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 
 /** What the app queries through: the D1 binding itself, or one Sessions API session of it. */
 export type D1Client = D1Database | D1DatabaseSession
@@ -14,11 +14,9 @@ export type D1Client = D1Database | D1DatabaseSession
 export function createDb(d1: D1Client, stats?: D1Stats) {
   if (stats) return sessionClient(countingD1(d1, stats))
   if (!isBinding(d1)) return sessionClient(d1)
-  // drizzle() with a schema builds its relational config each call (a few % of a page's
-  // CPU in `npm run bench`); the binding outlives requests, so reuse one client per binding.
   let db = clients.get(d1)
   if (!db) {
-    db = drizzle(d1, { schema })
+    db = drizzle(d1)
     clients.set(d1, db)
   }
   return db
@@ -32,7 +30,13 @@ export function createPrimaryDb(d1: D1Database) {
   return createDb(d1.withSession('first-primary'))
 }
 
-type DrizzleDb = ReturnType<typeof drizzle<typeof schema, D1Database>>
+/**
+ * The client has no schema: the app writes every query with the query builder (no
+ * `db.query.<table>` relational queries), and a client with a schema builds a relational
+ * query builder for each table on construction — a new client per request (each request has
+ * its own D1 session) did that on every request.
+ */
+type DrizzleDb = ReturnType<typeof drizzle<Record<string, never>, D1Database>>
 
 const clients = new WeakMap<D1Database, DrizzleDb>()
 
@@ -40,27 +44,18 @@ function isBinding(d1: D1Client): d1 is D1Database {
   return 'withSession' in d1
 }
 
-let template: DrizzleDb | null = null
+/** Read-only after construction, so one serves every client. */
+const dialect = new SQLiteAsyncDialect()
 
 /**
  * A client over a request's own session. Drizzle 0.45's D1 driver is typed for the binding
- * only, but it calls nothing but `prepare()` and `batch()`, which a session has too. A new
- * session per request would otherwise mean a new `drizzle()` per request, rebuilding the
- * relational config each time; instead the dialect and config of one template client are
- * shared (both are read-only after construction) and only the driver session is new.
+ * only, but it calls nothing but `prepare()` and `batch()`, which a session has too.
+ * Built by hand (as `drizzle()` does) around the shared dialect.
  */
 function sessionClient(d1: D1Client): DrizzleDb {
   const client = d1 as unknown as D1Database
-  // Built over a placeholder so that it keeps no session alive; it never runs a query.
-  template ??= drizzle({} as D1Database, { schema })
-  const { dialect } = template as unknown as { dialect: ConstructorParameters<typeof SQLiteD1Session>[1] }
-  const config = {
-    fullSchema: template._.fullSchema,
-    schema: template._.schema!,
-    tableNamesMap: template._.tableNamesMap,
-  }
-  const session = new SQLiteD1Session<typeof schema, typeof config.schema>(client, dialect, config, {})
-  const db = new DrizzleD1Database<typeof schema>('async', dialect, session, config) as DrizzleDb
+  const session = new SQLiteD1Session(client, dialect, undefined, {})
+  const db = new DrizzleD1Database('async', dialect, session, undefined) as DrizzleDb
   db.$client = client
   return db
 }

@@ -23,7 +23,7 @@ export const cacheControl = factory.createMiddleware(async (c, next) => {
   // A WebSocket handover carries no page.
   if (c.res.status === 101) return
   // A session cookie a page never checked (it failed first) counts as a member's.
-  const member = Boolean(c.var.user || c.var.session || c.var.pendingSession)
+  const member = Boolean(c.get('user') || c.get('session') || c.get('pendingSession'))
   const apply = (headers: Headers) => {
     const own = headers.get('Cache-Control') ?? ''
     if (member || headers.has('Set-Cookie')) {

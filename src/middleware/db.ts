@@ -44,7 +44,7 @@ export const withDb = d1Session(
   },
   (c, bookmark) => {
     const write = !SAFE_METHODS.includes(c.req.method)
-    if ((write || c.var.user) && bookmark !== readBookmarkCookie(c)) setBookmarkCookie(c, bookmark)
+    if ((write || c.get('user')) && bookmark !== readBookmarkCookie(c)) setBookmarkCookie(c, bookmark)
   },
 )
 

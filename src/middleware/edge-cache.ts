@@ -46,7 +46,7 @@ function cookieless(c: Context<AppEnv>): boolean {
 function cacheKey(c: Context<AppEnv>): Request {
   const url = new URL(c.req.url)
   url.hash = ''
-  url.searchParams.set('__lang', c.var.lang)
+  url.searchParams.set('__lang', c.get('lang'))
   if (c.req.header('HX-Request') === 'true') {
     const flag = (name: string) => (c.req.header(name) === 'true' ? '1' : '0')
     url.searchParams.set('__hx', `1${flag('HX-Boosted')}${flag('HX-History-Restore-Request')}`)
@@ -59,7 +59,7 @@ function cacheKey(c: Context<AppEnv>): Request {
 /** Whether the answer may be kept for every visitor. */
 function storable(c: Context<AppEnv>, response: Response): boolean {
   if (response.status !== 200) return false
-  if (c.var.user || c.var.session || c.var.flash) return false
+  if (c.get('user') || c.get('session') || c.get('flash')) return false
   if (response.headers.has('Set-Cookie')) return false
   const own = response.headers.get('Cache-Control') ?? ''
   return !/\b(private|no-store)\b/i.test(own)
@@ -90,7 +90,7 @@ function answerFromCache(c: Context<AppEnv>, stored: Response): Response {
   if (vary) headers.set('Vary', vary)
   headers.delete(ORIGIN_CACHE_CONTROL)
   headers.delete(ORIGIN_VARY)
-  headers.set('X-Request-Id', c.var.requestId)
+  headers.set('X-Request-Id', c.get('requestId'))
   headers.set('X-Cache', 'HIT')
   return new Response(stored.body, { status: stored.status, statusText: stored.statusText, headers })
 }

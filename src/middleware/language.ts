@@ -23,6 +23,6 @@ export const detectLanguage = [
     c.set('t', createTranslator(lang))
     await next()
     // The final choice (a member's saved language may have replaced it meanwhile).
-    if (c.var.lang && !c.res.headers.has('Content-Language')) c.header('Content-Language', c.var.lang)
+    if (c.get('lang') && !c.res.headers.has('Content-Language')) c.header('Content-Language', c.get('lang'))
   }),
 ] as const

@@ -22,7 +22,7 @@ const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS']
 const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
 
 export const sessionGuard = factory.createMiddleware(async (c, next) => {
-  const user = c.var.user
+  const user = c.get('user')
   if (!user || SAFE_METHODS.includes(c.req.method)) return next()
   let claimed = c.req.header(AS_USER_HEADER)
   if (claimed === undefined && FORM_TYPE.test(c.req.header('content-type') ?? '')) {

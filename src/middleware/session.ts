@@ -35,10 +35,31 @@ export function sessionCookieName(c: Context): string {
 }
 
 function isSecureRequest(c: Context): boolean {
-  const url = new URL(c.req.url)
-  if (url.protocol === 'https:') return true
-  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]'
-  return !local
+  return isSecureUrl(c.req.url)
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/**
+ * Whether a request URL gets the https cookie: anything but plain http to the local host.
+ * Read from the string (the runtime hands over a normalised absolute URL) rather than
+ * with `new URL` on every request — it is asked two or three times per request.
+ */
+export function isSecureUrl(url: string): boolean {
+  if (url.startsWith('https:')) return true
+  if (!url.startsWith('http://')) return isSecureParsed(url)
+  const end = url.slice(7).search(/[/?#]/)
+  const authority = end === -1 ? url.slice(7) : url.slice(7, 7 + end)
+  // User info (`user@host`) is rare enough to leave to the URL parser.
+  if (authority.includes('@')) return isSecureParsed(url)
+  const host = authority.startsWith('[') ? authority.slice(0, authority.indexOf(']') + 1) : authority.split(':')[0]!
+  return !LOCAL_HOSTS.has(host.toLowerCase())
+}
+
+/** The same rule through the URL parser. */
+export function isSecureParsed(url: string): boolean {
+  const parsed = new URL(url)
+  return parsed.protocol === 'https:' || !LOCAL_HOSTS.has(parsed.hostname)
 }
 
 /** Sets the session cookie; a persistent one survives the browser closing. */
@@ -95,9 +116,9 @@ export const loadSession = factory.createMiddleware(async (c, next) => {
 export async function withSessionBatch<R extends ReadonlyArray<Read<unknown> | null>>(
   c: Context<AppEnv>,
   build: (viewer: Expr | null) => [...R],
-  token: SessionToken | null = c.var.pendingSession,
+  token: SessionToken | null = c.get('pendingSession'),
 ): Promise<{ [K in keyof R]: ReadResult<R[K]> }> {
-  const db = c.var.db
+  const db = c.get('db')
   const now = Date.now()
   const reads = build(token ? sessionUserId(token, now) : null)
   c.set('pendingSession', null)
@@ -110,7 +131,7 @@ export async function withSessionBatch<R extends ReadonlyArray<Read<unknown> | n
 
 /** Sets the request's member from a looked-up session row and schedules its writes. */
 function applySession(c: Context<AppEnv>, token: SessionToken, row: SessionRow | undefined, now: number): void {
-  const db = c.var.db
+  const db = c.get('db')
   const checked = checkSession(row, token, now)
   if (checked === null || checked === 'expired') {
     deleteSessionCookie(c)
@@ -121,7 +142,7 @@ function applySession(c: Context<AppEnv>, token: SessionToken, row: SessionRow |
   c.set('user', user)
   c.set('session', session)
   // A member's saved language beats the cookie and Accept-Language.
-  if (isLang(user.language) && user.language !== c.var.lang) {
+  if (isLang(user.language) && user.language !== c.get('lang')) {
     c.set('lang', user.language)
     c.set('t', createTranslator(user.language))
   }
@@ -157,7 +178,7 @@ function afterResponse(c: Context<AppEnv>, work: PromiseLike<unknown>): void {
  * handler checks `c.var.user` after its `withSessionBatch` and answers `toLogin(c)`.
  */
 export const requireUser = factory.createMiddleware(async (c, next) => {
-  if (c.var.user || c.var.pendingSession) return next()
+  if (c.get('user') || c.get('pendingSession')) return next()
   return toLogin(c)
 })
 

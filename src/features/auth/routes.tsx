@@ -59,8 +59,9 @@ auth.post('/register', async (c) => {
 
 auth.get('/login', (c) => {
   const next = safeNext(c.req.query('next'))
-  if (c.var.user) return c.redirect(next, 303)
-  return c.render(<LoginPage t={c.var.t} next={next} />, { title: c.var.t('auth.loginTitle') })
+  if (c.get('user')) return c.redirect(next, 303)
+  const t = c.get('t')
+  return c.render(<LoginPage t={t} next={next} />, { title: t('auth.loginTitle') })
 })
 
 auth.post('/login', async (c) => {

@@ -32,10 +32,13 @@ export const postsRoutes = new Hono<AppEnv>()
 // One D1 round trip: the session and the timeline page in one batch (deferSession).
 postsRoutes.get('/', deferSession, requireUser, async (c) => {
   const paging = pagingFrom(c)
-  const [page] = await withSessionBatch(c, (me) => [me ? homeTimelineRead(c.var.db, me, paging) : null])
-  const user = c.var.user
+  const db = c.get('db')
+  const [page] = await withSessionBatch(c, (me) => [me ? homeTimelineRead(db, me, paging) : null])
+  const user = c.get('user')
   if (!user || !page) return toLogin(c)
-  const { db, t, lang } = c.var
+  // c.get, not c.var: hono builds a copy of every variable on each `c.var` access.
+  const t = c.get('t')
+  const lang = c.get('lang')
   c.header('Vary', 'HX-Request')
   if (isHtmxFragmentRequest(c)) {
     return c.html(<PostPage posts={page.items} next={page.next} baseUrl="/" t={t} lang={lang} viewerId={user.id} />)
@@ -98,9 +101,10 @@ postsRoutes.post('/', requireUser, async (c) => {
 })
 
 postsRoutes.get('/explore', deferSession, async (c) => {
-  const [page] = await withSessionBatch(c, () => [exploreRead(c.var.db, pagingFrom(c))])
-  const { t, lang } = c.var
-  const viewerId = c.var.user?.id
+  const [page] = await withSessionBatch(c, () => [exploreRead(c.get('db'), pagingFrom(c))])
+  const t = c.get('t')
+  const lang = c.get('lang')
+  const viewerId = c.get('user')?.id
   c.header('Vary', 'HX-Request')
   if (isHtmxFragmentRequest(c)) {
     return c.html(
@@ -128,10 +132,11 @@ async function postFromPath(c: Context<AppEnv>) {
 }
 
 postsRoutes.get('/post/:id', deferSession, async (c) => {
-  const [post] = await withSessionBatch(c, () => [postByIdRead(c.var.db, postIdFromPath(c))])
+  const [post] = await withSessionBatch(c, () => [postByIdRead(c.get('db'), postIdFromPath(c))])
   if (!post) throw new HttpError(404, 'posts.notFound')
-  const { t, lang } = c.var
-  return c.render(<PostPageView t={t} lang={lang} post={post} viewerId={c.var.user?.id} />, {
+  const t = c.get('t')
+  const lang = c.get('lang')
+  return c.render(<PostPageView t={t} lang={lang} post={post} viewerId={c.get('user')?.id} />, {
     title: t('post.title', { username: post.author.username }),
     meta: {
       description: post.body,

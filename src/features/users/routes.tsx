@@ -34,14 +34,17 @@ async function userFromPath(c: Context<AppEnv>) {
 usersRoutes.get('/user/:username', deferSession, async (c) => {
   const name = c.req.param('username')
   const paging = pagingFrom(c)
+  // c.get, not c.var: hono builds a copy of every variable on each `c.var` access.
+  const db = c.get('db')
   const [user, page, followingThem] = await withSessionBatch(c, (me) => [
-    userByUsernameRead(c.var.db, name),
-    userPostsRead(c.var.db, userIdByUsername(name), paging),
-    me ? isFollowingRead(c.var.db, me, userIdByUsername(name)) : null,
+    userByUsernameRead(db, name),
+    userPostsRead(db, userIdByUsername(name), paging),
+    me ? isFollowingRead(db, me, userIdByUsername(name)) : null,
   ])
   if (!user) throw new HttpError(404, 'errors.userNotFound')
-  const { t, lang } = c.var
-  const viewer = c.var.user
+  const t = c.get('t')
+  const lang = c.get('lang')
+  const viewer = c.get('user')
   const following = viewer && viewer.id !== user.id ? Boolean(followingThem) : false
   c.header('Vary', 'HX-Request')
   if (isHtmxFragmentRequest(c)) {
