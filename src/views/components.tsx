@@ -115,28 +115,16 @@ export function PostPage(props: {
   lang: Lang
   viewerId?: number | undefined
 }) {
-  const { posts, next, baseUrl, t, lang } = props
-  return (
-    <>
-      {posts.map((post) => (
-        <PostItem post={post} t={t} lang={lang} viewerId={props.viewerId} />
-      ))}
-      <MoreLink next={next} baseUrl={baseUrl} label={t('posts.older')} />
-    </>
-  )
+  const { posts, next, baseUrl, t, lang, viewerId } = props
+  const items = posts.map((post) => PostItem({ post, t, lang, viewerId }))
+  return html`${items}${MoreLink({ next, baseUrl, label: t('posts.older') })}`
 }
 
 export function MoreLink(props: { next: string | null; baseUrl: string; label: string }) {
-  if (!props.next) return <p class="end-of-list" />
+  if (!props.next) return html`<p class="end-of-list"></p>`
   const sep = props.baseUrl.includes('?') ? '&' : '?'
   const href = `${props.baseUrl}${sep}before=${encodeURIComponent(props.next)}`
-  return (
-    <div class="more" data-hx-get={href} data-hx-trigger="revealed" data-hx-swap="outerHTML" data-hx-target="this">
-      <a href={href} class="button secondary">
-        {props.label}
-      </a>
-    </div>
-  )
+  return html`<div class="more" data-hx-get="${href}" data-hx-trigger="revealed" data-hx-swap="outerHTML" data-hx-target="this"><a href="${href}" class="button secondary">${props.label}</a></div>`
 }
 
 /**
@@ -146,13 +134,8 @@ export function MoreLink(props: { next: string | null; baseUrl: string; label: s
 export function NewerLink(props: { newer: string | null | undefined; baseUrl: string; label: string }) {
   if (!props.newer) return null
   const sep = props.baseUrl.includes('?') ? '&' : '?'
-  return (
-    <p class="newer">
-      <a href={`${props.baseUrl}${sep}after=${encodeURIComponent(props.newer)}`} class="button secondary" rel="prev">
-        {props.label}
-      </a>
-    </p>
-  )
+  const href = `${props.baseUrl}${sep}after=${encodeURIComponent(props.newer)}`
+  return html`<p class="newer"><a href="${href}" class="button secondary" rel="prev">${props.label}</a></p>`
 }
 
 export function PostList(props: {
@@ -165,27 +148,20 @@ export function PostList(props: {
   empty: string
   viewerId?: number | undefined
 }) {
-  return (
-    <>
-      <NewerLink newer={props.newer} baseUrl={props.baseUrl} label={props.t('posts.newer')} />
-      <section id="posts" class="post-list" aria-live="polite">
-        {props.posts.length === 0 ? (
-          <p class="empty" id="posts-empty">
-            {props.empty}
-          </p>
-        ) : null}
-        <PostPage {...props} />
-      </section>
-    </>
-  )
+  const newer = NewerLink({ newer: props.newer, baseUrl: props.baseUrl, label: props.t('posts.newer') })
+  const empty = props.posts.length === 0 ? html`<p class="empty" id="posts-empty">${props.empty}</p>` : null
+  return html`${newer}<section id="posts" class="post-list" aria-live="polite">${empty}${PostPage(props)}</section>`
 }
 
-/** A labelled form field whose error text is tied to the input with aria-describedby. */
+/**
+ * A labelled form field whose error text is tied to the input with aria-describedby.
+ * Optional attributes are left out when unset, as JSX leaves them out (`attr()`).
+ */
 export function Field(props: {
   name: string
   label: string
   type?: string
-  value?: string
+  value?: string | undefined
   error?: string | undefined
   autocomplete?: string
   required?: boolean
@@ -198,47 +174,18 @@ export function Field(props: {
   const errorId = `${id}-error`
   const hintId = `${id}-hint`
   const describedBy = [props.error ? errorId : null, props.hint ? hintId : null].filter(Boolean).join(' ')
-  return (
-    <div class={props.error ? 'field has-error' : 'field'}>
-      <label for={id}>{props.label}</label>
-      {props.type === 'textarea' ? (
-        <textarea
-          id={id}
-          name={props.name}
-          required={props.required}
-          maxlength={props.maxlength}
-          aria-invalid={props.error ? 'true' : undefined}
-          aria-describedby={describedBy || undefined}
-          autofocus={props.autofocus || undefined}
-          rows={3}
-        >
-          {props.value ?? ''}
-        </textarea>
-      ) : (
-        <input
-          id={id}
-          name={props.name}
-          type={props.type ?? 'text'}
-          value={props.value}
-          autocomplete={props.autocomplete}
-          required={props.required}
-          maxlength={props.maxlength}
-          aria-invalid={props.error ? 'true' : undefined}
-          aria-describedby={describedBy || undefined}
-          autofocus={props.autofocus || undefined}
-        />
-      )}
-      {props.hint ? (
-        <p class="hint" id={hintId}>
-          {props.hint}
-        </p>
-      ) : null}
-      {props.error ? (
-        <p class="error" id={errorId}>
-          {props.error}
-        </p>
-      ) : null}
-      {props.children}
-    </div>
-  )
+  // The attributes both controls share, in the order the JSX wrote them.
+  const common = html`${props.required ? html` required=""` : ''}${attr('maxlength', props.maxlength)}${props.error ? html` aria-invalid="true"` : ''}${attr('aria-describedby', describedBy || undefined)}${props.autofocus ? html` autofocus=""` : ''}`
+  const control =
+    props.type === 'textarea'
+      ? html`<textarea id="${id}" name="${props.name}"${common} rows="3">${props.value ?? ''}</textarea>`
+      : html`<input id="${id}" name="${props.name}" type="${props.type ?? 'text'}"${attr('value', props.value)}${attr('autocomplete', props.autocomplete)}${common}/>`
+  const hint = props.hint ? html`<p class="hint" id="${hintId}">${props.hint}</p>` : null
+  const error = props.error ? html`<p class="error" id="${errorId}">${props.error}</p>` : null
+  return html`<div class="${props.error ? 'field has-error' : 'field'}"><label for="${id}">${props.label}</label>${control}${hint}${error}${props.children}</div>`
+}
+
+/** ` name="value"` (escaped), or nothing when the value is null or undefined — as JSX writes an attribute. */
+export function attr(name: string, value: string | number | null | undefined) {
+  return value === undefined || value === null ? '' : html` ${name}="${value}"`
 }

@@ -1,10 +1,11 @@
-import { html } from 'hono/html'
-import type { Child } from 'hono/jsx'
-import { RequestContext, useRequestContext } from 'hono/jsx-renderer'
+import type { Context } from 'hono'
+import { html, raw } from 'hono/html'
+import { jsx } from 'hono/jsx'
+import { RequestContext } from 'hono/jsx-renderer'
 import { factory, type AppEnv } from '../env'
 import { UnreadBadge } from '../features/messages/views'
 import { baseUrl } from './email'
-import { SessionGuardField } from './session-guard'
+import { guardField } from './session-guard'
 import { AS_USER_HEADER } from '../middleware/session-guard'
 import { QUERY_MAX } from '../features/search/schemas'
 import { SearchBox } from '../features/search/views'
@@ -24,22 +25,12 @@ declare module 'hono' {
  */
 export type PageMeta = { description: string; path: string; image?: string; type?: 'website' | 'article' | 'profile' }
 
-function MetaTags(props: { title: string; meta: PageMeta; origin: string; siteName: string }) {
+function metaTags(props: { title: string; meta: PageMeta; origin: string; siteName: string }) {
   const { meta, origin } = props
   const absolute = (url: string) => (url.startsWith('/') ? origin + url : url)
-  return (
-    <>
-      <meta name="description" content={meta.description} />
-      <meta property="og:site_name" content={props.siteName} />
-      <meta property="og:type" content={meta.type ?? 'website'} />
-      <meta property="og:title" content={props.title} />
-      <meta property="og:description" content={meta.description} />
-      <meta property="og:url" content={absolute(meta.path)} />
-      {meta.image ? <meta property="og:image" content={absolute(meta.image)} /> : null}
-      <meta name="twitter:card" content="summary" />
-      <link rel="canonical" href={absolute(meta.path)} />
-    </>
-  )
+  const url = absolute(meta.path)
+  const image = meta.image ? html`<meta property="og:image" content="${absolute(meta.image)}"/>` : null
+  return html`<meta name="description" content="${meta.description}"/><meta property="og:site_name" content="${props.siteName}"/><meta property="og:type" content="${meta.type ?? 'website'}"/><meta property="og:title" content="${props.title}"/><meta property="og:description" content="${meta.description}"/><meta property="og:url" content="${url}"/>${image}<meta name="twitter:card" content="summary"/><link rel="canonical" href="${url}"/>`
 }
 
 /**
@@ -80,105 +71,42 @@ const LAST_SCRIPTS = html`<script src="${asset('/js/search.js')}" defer=""></scr
 const HEAD_ASSETS = html`${STYLES}${SCRIPTS}${LAST_SCRIPTS}`
 const HEAD_ASSETS_MEMBER = html`${STYLES}${SCRIPTS}${MEMBER_SCRIPTS}${LAST_SCRIPTS}`
 
-export function Layout(props: { title: string; meta?: PageMeta | undefined; children?: Child }) {
-  const c = useRequestContext<AppEnv>()
+/**
+ * The page around `main` (the page's own content, already rendered). An `html` template
+ * like the rest of the page (the same bytes as the JSX Layout it replaced,
+ * test/views/layout.test.tsx); it reads the request from `c` instead of a JSX context.
+ */
+export function layoutPage(c: Context<AppEnv>, props: { title: string; meta?: PageMeta | undefined }, main: unknown) {
   const { t, user, lang, flash } = c.var
   // The path of this page, for marking the current navigation link.
   const here = c.req.path
   // The nav's search box shows the query of the search page it is on (kept even when too long).
-  const q = c.req.path === '/search' ? (c.req.query('q') ?? '') : ''
-  return (
-    <html lang={lang}>
-      <head>
-        {HEAD_START}
-        {html`<title>${props.title} · ${t('app.name')}</title>`}
-        {props.meta ? (
-          <MetaTags title={props.title} meta={props.meta} origin={baseUrl(c.env, c.req.url)} siteName={t('app.name')} />
-        ) : null}
-        {user ? HEAD_ASSETS_MEMBER : HEAD_ASSETS}
-      </head>
-      <body
-        data-hx-headers={user ? JSON.stringify({ [AS_USER_HEADER]: String(user.id) }) : undefined}
-        data-msg-dismiss={t('feedback.dismiss')}
-        data-msg-network={t('feedback.network')}
-        data-msg-timeout={t('feedback.timeout')}
-        data-msg-failed={t('feedback.failed')}
-        data-msg-refused={t('feedback.refused')}
-      >
-        <a class="skip-link" href="#main">
-          {t('nav.skip')}
-        </a>
-        <header class="site-header">
-          <nav class="nav" aria-label={t('nav.label')}>
-            <a class="brand" href="/">
-              <img class="brand-logo" src="/favicon.svg" alt="" width="24" height="24" />
-              <span class="brand-name">{t('app.name')}</span>
-            </a>
-            <SearchBox t={t} q={q} invalid={[...q].length > QUERY_MAX} />
-            <ul>
-              {user ? (
-                <>
-                  <NavItem href="/" current={here === '/'} label={t('nav.home')} />
-                  <NavItem href="/explore" current={here === '/explore'} label={t('nav.explore')} />
-                  <li>
-                    <a
-                      href="/messages"
-                      class="nav-messages"
-                      aria-current={here === '/messages' || here.startsWith('/messages/') ? 'page' : undefined}
-                    >
-                      {t('nav.messages')} <UnreadBadge t={t} count={user.unreadMessageCount} />
-                    </a>
-                  </li>
-                  <NavItem
-                    href={`/user/${user.username}`}
-                    current={here === `/user/${user.username}`}
-                    label={t('nav.profile')}
-                  />
-                  <li class="nav-logout">
-                    <form method="post" action="/auth/logout" class="inline-form">
-                      <SessionGuardField />
-                      <button type="submit" class="link-button">
-                        {t('nav.logout')}
-                      </button>
-                    </form>
-                  </li>
-                </>
-              ) : (
-                <>
-                  <NavItem href="/explore" current={here === '/explore'} label={t('nav.explore')} />
-                  <NavItem href="/auth/login" current={here === '/auth/login'} label={t('nav.login')} />
-                  <NavItem
-                    href="/auth/register"
-                    current={here === '/auth/register'}
-                    label={t('nav.register')}
-                    class="button"
-                  />
-                </>
-              )}
-            </ul>
-          </nav>
-        </header>
-        <div id="messages-top" class="container" aria-live="polite">
-          {flash ? (
-            <p class="flash" role="status">
-              {t(flash)}
-            </p>
-          ) : null}
-        </div>
-        {/* Members' live channel (features/live): htmx-ext-ws connects it, live.js adds
-            visibility handling. Without JavaScript it is an empty element. */}
-        {user ? <div id="live" data-hx-ext="ws" data-ws-connect="/live" hidden></div> : null}
-        <main id="main" class="container">
-          {props.children}
-        </main>
-        <footer class="site-footer container">
-          <p>{t('footer.about')}</p>
-          <LanguageSwitcher t={t} lang={lang} next={c.req.method === 'GET' ? currentPath(c.req.url) : '/'} />
-        </footer>
-      </body>
-    </html>
-  )
+  const q = here === '/search' ? (c.req.query('q') ?? '') : ''
+  const meta = props.meta
+    ? metaTags({ title: props.title, meta: props.meta, origin: baseUrl(c.env, c.req.url), siteName: t('app.name') })
+    : null
+  const head = html`<head>${HEAD_START}<title>${props.title} · ${t('app.name')}</title>${meta}${user ? HEAD_ASSETS_MEMBER : HEAD_ASSETS}</head>`
+  const hxHeaders = user ? html` data-hx-headers="${JSON.stringify({ [AS_USER_HEADER]: String(user.id) })}"` : ''
+  const body = html`<body${hxHeaders} data-msg-dismiss="${t('feedback.dismiss')}" data-msg-network="${t('feedback.network')}" data-msg-timeout="${t('feedback.timeout')}" data-msg-failed="${t('feedback.failed')}" data-msg-refused="${t('feedback.refused')}">`
+  let links
+  if (user) {
+    const messagesCurrent = here === '/messages' || here.startsWith('/messages/') ? html` aria-current="page"` : ''
+    const profile = `/user/${user.username}`
+    links = html`${NavItem({ href: '/', current: here === '/', label: t('nav.home') })}${NavItem({ href: '/explore', current: here === '/explore', label: t('nav.explore') })}<li><a href="/messages" class="nav-messages"${messagesCurrent}>${t('nav.messages')} ${UnreadBadge({ t, count: user.unreadMessageCount })}</a></li>${NavItem({ href: profile, current: here === profile, label: t('nav.profile') })}<li class="nav-logout"><form method="post" action="/auth/logout" class="inline-form">${guardField(user.id)}<button type="submit" class="link-button">${t('nav.logout')}</button></form></li>`
+  } else {
+    links = html`${NavItem({ href: '/explore', current: here === '/explore', label: t('nav.explore') })}${NavItem({ href: '/auth/login', current: here === '/auth/login', label: t('nav.login') })}${NavItem({ href: '/auth/register', current: here === '/auth/register', label: t('nav.register'), class: 'button' })}`
+  }
+  const nav = html`<header class="site-header"><nav class="nav" aria-label="${t('nav.label')}"><a class="brand" href="/"><img class="brand-logo" src="/favicon.svg" alt="" width="24" height="24"/><span class="brand-name">${t('app.name')}</span></a>${SearchBox({ t, q, invalid: [...q].length > QUERY_MAX })}<ul>${links}</ul></nav></header>`
+  const flashText = flash ? html`<p class="flash" role="status">${t(flash)}</p>` : null
+  // Members' live channel (features/live): htmx-ext-ws connects it, live.js adds visibility
+  // handling. Without JavaScript it is an empty element.
+  const live = user ? LIVE : null
+  const next = c.req.method === 'GET' ? currentPath(c.req.url) : '/'
+  const footer = html`<footer class="site-footer container"><p>${t('footer.about')}</p>${LanguageSwitcher({ t, lang, next, userId: user?.id })}</footer>`
+  return html`<html lang="${lang}">${head}${body}<a class="skip-link" href="#main">${t('nav.skip')}</a>${nav}<div id="messages-top" class="container" aria-live="polite">${flashText}</div>${live}<main id="main" class="container">${main}</main>${footer}</body></html>`
 }
+
+const LIVE = html`<div id="live" data-hx-ext="ws" data-ws-connect="/live" hidden=""></div>`
 
 /**
  * One navigation link; the link of the page being shown is marked `aria-current="page"`
@@ -200,34 +128,30 @@ function currentPath(url: string): string {
  * works without JavaScript; `next` brings the reader back to this page. Each option is
  * the language's own name, marked with its `lang` for screen readers.
  */
-export function LanguageSwitcher(props: { t: Translate; lang: Lang; next: string }) {
+export function LanguageSwitcher(props: { t: Translate; lang: Lang; next: string; userId: number | undefined }) {
   const { t } = props
   const options = SUPPORTED_LANGUAGES.map((code) => {
     const selected = code === props.lang ? html` selected=""` : ''
     return html`<option value="${code}" lang="${code}"${selected}>${LANGUAGE_NAMES[code]}</option>`
   })
-  return html`<form method="post" action="/language" class="language-switcher"><input type="hidden" name="next" value="${props.next}"/>${SessionGuardField()}<label for="language-select">${t('language.label')}</label><select id="language-select" name="lang">${options}</select><button type="submit" class="secondary">${t('language.submit')}</button></form>`
+  return html`<form method="post" action="/language" class="language-switcher"><input type="hidden" name="next" value="${props.next}"/>${guardField(props.userId)}<label for="language-select">${t('language.label')}</label><select id="language-select" name="lang">${options}</select><button type="submit" class="secondary">${t('language.submit')}</button></form>`
 }
 
 const utf8 = new TextEncoder()
 
 /**
- * `c.render(page, { title, meta })`: the page in the layout, as hono's `jsxRenderer` does it,
- * but sent as UTF-8 bytes encoded here. A page holding any character past U+00FF (the
- * footer's "—", an emoji in a post) is a two-byte string, which the Response constructor
- * turns into UTF-8 about twice as slowly as TextEncoder does (~0.07 ms of a 25 kB page).
+ * `c.render(page, { title, meta })`: the page in the layout, sent as UTF-8 bytes encoded
+ * here. A page holding any character past U+00FF (the footer's "—", an emoji in a post) is
+ * a two-byte string, which the Response constructor turns into UTF-8 about twice as slowly
+ * as TextEncoder does (~0.07 ms of a 25 kB page). The page's content is rendered inside
+ * hono's `RequestContext` (as `jsxRenderer` does), where `SessionGuardField` finds the
+ * member; the layout around it is a template that is given `c`.
  */
 export const renderer = factory.createMiddleware(async (c, next) => {
   c.setRenderer(async (content, props) => {
-    const page = (
-      <RequestContext.Provider value={c}>
-        <Layout title={props.title} meta={props.meta}>
-          {content}
-        </Layout>
-      </RequestContext.Provider>
-    )
-    const html = '<!DOCTYPE html>' + (await page.toString())
-    const bytes = utf8.encode(html) as Uint8Array<ArrayBuffer>
+    const main = await jsx(RequestContext.Provider, { value: c }, content).toString()
+    const page = '<!DOCTYPE html>' + String(await layoutPage(c, props, raw(main)))
+    const bytes = utf8.encode(page) as Uint8Array<ArrayBuffer>
     return c.body(bytes, undefined, { 'Content-Type': 'text/html; charset=UTF-8' })
   })
   await next()

@@ -16,5 +16,10 @@ export function SessionGuardField() {
   } catch {
     return null
   }
+  return guardField(userId)
+}
+
+/** The same field for a known member (the layout, rendered outside the JSX context). */
+export function guardField(userId: number | undefined) {
   return userId === undefined ? null : html`<input type="hidden" name="${AS_USER_FIELD}" value="${String(userId)}"/>`
 }

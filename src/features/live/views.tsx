@@ -1,3 +1,4 @@
+import { html } from 'hono/html'
 import type { Child } from 'hono/jsx'
 import { createTranslator, type Lang, type Translate } from '../../lib/i18n'
 import { ExportStatus } from '../data/views'
@@ -15,30 +16,17 @@ import type { LiveEvent } from './events'
  * the bar's job; CSS hides it while `html[data-live="open"]` (set by public/js/live.js).
  */
 export function LiveFallbackLink(props: { t: Translate; href: string }) {
-  return (
-    <p class="live-fallback">
-      <a href={props.href}>{props.t('live.refresh')}</a>
-    </p>
-  )
+  return html`<p class="live-fallback"><a href="${props.href}">${props.t('live.refresh')}</a></p>`
 }
 
 export function NewPostsBar(props: { t: Translate; count: number; oob?: boolean }) {
   const { t, count } = props
-  return (
-    <div id="new-posts" class="new-posts" data-hx-swap-oob={props.oob ? 'true' : undefined}>
-      {count > 0 ? (
-        <a
-          href="/"
-          class="button new-posts-button"
-          data-hx-get="/"
-          data-hx-target="#posts"
-          data-hx-swap="innerHTML show:top"
-        >
-          {t('live.newPosts', { count })}
-        </a>
-      ) : null}
-    </div>
-  )
+  const oob = props.oob ? html` data-hx-swap-oob="true"` : ''
+  const button =
+    count > 0
+      ? html`<a href="/" class="button new-posts-button" data-hx-get="/" data-hx-target="#posts" data-hx-swap="innerHTML show:top">${t('live.newPosts', { count })}</a>`
+      : null
+  return html`<div id="new-posts" class="new-posts"${oob}>${button}</div>`
 }
 
 /**

@@ -1,3 +1,4 @@
+import { html } from 'hono/html'
 import type { Page } from '../../lib/cursor'
 import type { Lang, Translate } from '../../lib/i18n'
 import { Field, PostItem, PostList, type PostView } from '../../views/components'
@@ -11,48 +12,26 @@ import { POST_MAX } from './schemas'
  * The post form. With htmx it posts in place: the response replaces the form (cleared, or
  * with its error) and adds the new post to the top of `#posts` out of band. `form_key` is
  * a one-time key: the server makes one post per key, whatever the number of submits.
+ *
+ * This and the other components of the home and explore pages are `html` templates, as
+ * `PostItem` is (src/views/components.tsx): the same bytes as the JSX they replaced
+ * (test/views/pages.test.tsx), without hono/jsx's per-element work.
  */
-export function PostForm(props: { t: Translate; value?: string; error?: string }) {
+export function PostForm(props: { t: Translate; value?: string | undefined; error?: string | undefined }) {
   const { t } = props
-  return (
-    <form
-      id="post-form"
-      class="card post-form"
-      method="post"
-      action="/"
-      data-hx-post="/"
-      data-hx-target="this"
-      data-hx-swap="outerHTML"
-      data-hx-disabled-elt="find button"
-    >
-      <input type="hidden" name="form_key" value={crypto.randomUUID()} />
-      <SessionGuardField />
-      <Field
-        name="body"
-        type="textarea"
-        label={t('posts.formLabel')}
-        value={props.value}
-        error={props.error}
-        autofocus={props.error !== undefined}
-        required
-        hint={t('posts.formHint', { max: POST_MAX })}
-      >
-        <p
-          class="char-counter"
-          id="post-counter"
-          aria-hidden="true"
-          data-max={POST_MAX}
-          data-left-one={t('composer.left.one')}
-          data-left-other={t('composer.left.other')}
-          data-over-one={t('composer.over.one')}
-          data-over-other={t('composer.over.other')}
-          hidden
-        ></p>
-        <p class="sr-only char-status" role="status"></p>
-      </Field>
-      <button type="submit">{t('posts.submit')}</button>
-    </form>
-  )
+  const counter = html`<p class="char-counter" id="post-counter" aria-hidden="true" data-max="${POST_MAX}" data-left-one="${t('composer.left.one')}" data-left-other="${t('composer.left.other')}" data-over-one="${t('composer.over.one')}" data-over-other="${t('composer.over.other')}" hidden=""></p><p class="sr-only char-status" role="status"></p>`
+  const field = Field({
+    name: 'body',
+    type: 'textarea',
+    label: t('posts.formLabel'),
+    value: props.value,
+    error: props.error,
+    autofocus: props.error !== undefined,
+    required: true,
+    hint: t('posts.formHint', { max: POST_MAX }),
+    children: counter,
+  })
+  return html`<form id="post-form" class="card post-form" method="post" action="/" data-hx-post="/" data-hx-target="this" data-hx-swap="outerHTML" data-hx-disabled-elt="find button"><input type="hidden" name="form_key" value="${crypto.randomUUID()}"/>${SessionGuardField()}${field}<button type="submit">${t('posts.submit')}</button></form>`
 }
 
 /**
@@ -61,24 +40,11 @@ export function PostForm(props: { t: Translate; value?: string; error?: string }
  * the clean form only, so the post is not shown twice.
  */
 export function PostCreated(props: { t: Translate; lang: Lang; post: PostView; duplicate: boolean }) {
-  return (
-    <>
-      <PostForm t={props.t} />
-      {props.duplicate ? null : (
-        <>
-          <div data-hx-swap-oob="afterbegin:#posts">
-            <PostItem post={props.post} t={props.t} lang={props.lang} viewerId={props.post.author.id} />
-          </div>
-          <p id="posts-empty" data-hx-swap-oob="delete"></p>
-        </>
-      )}
-      <div data-hx-swap-oob="innerHTML:#messages-top">
-        <p class="flash" role="status">
-          {props.t('posts.live')}
-        </p>
-      </div>
-    </>
-  )
+  const { t, lang, post } = props
+  const added = props.duplicate
+    ? null
+    : html`<div data-hx-swap-oob="afterbegin:#posts">${PostItem({ post, t, lang, viewerId: post.author.id })}</div><p id="posts-empty" data-hx-swap-oob="delete"></p>`
+  return html`${PostForm({ t })}${added}<div data-hx-swap-oob="innerHTML:#messages-top"><p class="flash" role="status">${t('posts.live')}</p></div>`
 }
 
 export function HomePage(props: {
@@ -88,52 +54,38 @@ export function HomePage(props: {
   username: string
   viewerId: number
   suggestions: Suggestion[]
-  value?: string
-  error?: string
+  value?: string | undefined
+  error?: string | undefined
 }) {
   const { t, lang, page } = props
   const empty = page.items.length === 0
-  return (
-    <div class="home-grid">
-      <div class="home-main">
-        <h1>{t('home.greeting', { username: props.username })}</h1>
-        <PostForm t={t} value={props.value} error={props.error} />
-        <h2 class="sr-only">{t('home.timeline')}</h2>
-        <NewPostsBar t={t} count={0} />
-        <LiveFallbackLink t={t} href="/" />
-        <PostList
-          posts={page.items}
-          next={page.next}
-          newer={page.newer ?? null}
-          baseUrl="/"
-          t={t}
-          lang={lang}
-          empty={t('home.empty')}
-          viewerId={props.viewerId}
-        />
-      </div>
-      {empty ? <WhoToFollow t={t} people={props.suggestions} always /> : <WhoToFollowSlot />}
-    </div>
-  )
+  const list = PostList({
+    posts: page.items,
+    next: page.next,
+    newer: page.newer ?? null,
+    baseUrl: '/',
+    t,
+    lang,
+    empty: t('home.empty'),
+    viewerId: props.viewerId,
+  })
+  const aside = empty ? WhoToFollow({ t, people: props.suggestions, always: true }) : WhoToFollowSlot()
+  return html`<div class="home-grid"><div class="home-main"><h1>${t('home.greeting', { username: props.username })}</h1>${PostForm({ t, value: props.value, error: props.error })}<h2 class="sr-only">${t('home.timeline')}</h2>${NewPostsBar({ t, count: 0 })}${LiveFallbackLink({ t, href: '/' })}${list}</div>${aside}</div>`
 }
 
 export function ExplorePage(props: { t: Translate; lang: Lang; page: Page<PostView>; viewerId?: number | undefined }) {
   const { t, lang, page } = props
-  return (
-    <>
-      <h1>{t('explore.title')}</h1>
-      <PostList
-        posts={page.items}
-        next={page.next}
-        newer={page.newer ?? null}
-        baseUrl="/explore"
-        t={t}
-        lang={lang}
-        empty={t('explore.empty')}
-        viewerId={props.viewerId}
-      />
-    </>
-  )
+  const list = PostList({
+    posts: page.items,
+    next: page.next,
+    newer: page.newer ?? null,
+    baseUrl: '/explore',
+    t,
+    lang,
+    empty: t('explore.empty'),
+    viewerId: props.viewerId,
+  })
+  return html`<h1>${t('explore.title')}</h1>${list}`
 }
 
 /** A post's own page (public): the post, and a way on to its author. */

@@ -1,3 +1,4 @@
+import { html } from 'hono/html'
 import type { Lang, Translate } from '../../lib/i18n'
 import { linkify } from '../../lib/linkify'
 import { markRanges, splitByRanges } from '../../lib/highlight'
@@ -129,31 +130,8 @@ export function SearchMain(props: {
 /** The search box in the navigation (layout.tsx): see `public/js/search.js`. */
 export function SearchBox(props: { t: Translate; q: string; invalid: boolean }) {
   const { t } = props
-  return (
-    <form class="nav-search" role="search" method="get" action="/search">
-      <label for="nav-search-q" class="sr-only">
-        {t('search.label')}
-      </label>
-      <input
-        id="nav-search-q"
-        type="search"
-        name="q"
-        value={props.q}
-        maxlength={QUERY_MAX}
-        placeholder={t('search.placeholder')}
-        autocomplete="off"
-        aria-invalid={props.invalid ? 'true' : undefined}
-        aria-describedby={props.invalid ? 'search-error' : undefined}
-        data-hx-get="/search"
-        data-hx-trigger="input changed delay:300ms, search"
-        data-hx-target="#main"
-        data-hx-swap="innerHTML"
-        data-hx-push-url="true"
-        data-hx-sync="this:replace"
-      />
-      <button type="submit" class="secondary">
-        {t('search.submit')}
-      </button>
-    </form>
-  )
+  // An `html` template (on every page, in the nav): the same bytes as the JSX it replaced
+  // (test/views/pages.test.tsx).
+  const invalid = props.invalid ? html` aria-invalid="true" aria-describedby="search-error"` : ''
+  return html`<form class="nav-search" role="search" method="get" action="/search"><label for="nav-search-q" class="sr-only">${t('search.label')}</label><input id="nav-search-q" type="search" name="q" value="${props.q}" maxlength="${QUERY_MAX}" placeholder="${t('search.placeholder')}" autocomplete="off"${invalid} data-hx-get="/search" data-hx-trigger="input changed delay:300ms, search" data-hx-target="#main" data-hx-swap="innerHTML" data-hx-push-url="true" data-hx-sync="this:replace"/><button type="submit" class="secondary">${t('search.submit')}</button></form>`
 }

@@ -1,3 +1,4 @@
+import { html } from 'hono/html'
 import type { User } from '../../db/schema'
 import type { Page } from '../../lib/cursor'
 import type { FieldErrors } from '../../lib/forms'
@@ -9,6 +10,10 @@ import { FollowButton } from '../follows/views'
 import { MessageButton } from '../messages/views'
 import type { UserListItem } from './queries'
 import { ABOUT_MAX } from './schemas'
+
+// The profile page's components are `html` templates, as the post components are
+// (src/views/components.tsx): the same bytes as the JSX they replaced
+// (test/views/pages.test.tsx), still usable as `<ProfileStats … />`.
 
 /**
  * Counts of a profile; swapped out of band when someone follows or unfollows. The popup's
@@ -23,17 +28,8 @@ export function ProfileStats(props: {
   const { t, user } = props
   const name = encodeURIComponent(user.username)
   const id = `${props.popup ? 'popup-stats' : 'stats'}-${user.id}`
-  return (
-    <ul class="stats" id={id} data-hx-swap-oob={props.oob ? 'true' : undefined}>
-      <li>{t('profile.posts', { count: user.postCount })}</li>
-      <li>
-        <a href={`/user/${name}/followers`}>{t('profile.followers', { count: user.followerCount })}</a>
-      </li>
-      <li>
-        <a href={`/user/${name}/following`}>{t('profile.following', { count: user.followingCount })}</a>
-      </li>
-    </ul>
-  )
+  const oob = props.oob ? html` data-hx-swap-oob="true"` : ''
+  return html`<ul class="stats" id="${id}"${oob}><li>${t('profile.posts', { count: user.postCount })}</li><li><a href="/user/${name}/followers">${t('profile.followers', { count: user.followerCount })}</a></li><li><a href="/user/${name}/following">${t('profile.following', { count: user.followingCount })}</a></li></ul>`
 }
 
 export function ProfileHeader(props: {
@@ -44,33 +40,14 @@ export function ProfileHeader(props: {
   following: boolean
 }) {
   const { t, lang, user, viewer } = props
-  return (
-    <section class="card profile">
-      <Avatar email={user.email} size={128} username={user.username} eager />
-      <div class="profile-main">
-        <h1>{user.username}</h1>
-        {user.aboutMe ? (
-          <p class="about" dir="auto">
-            {user.aboutMe}
-          </p>
-        ) : null}
-        <p class="muted">
-          {t('profile.lastSeen')} <RelativeTime at={user.lastSeenAt} lang={lang} />
-        </p>
-        <ProfileStats t={t} user={user} />
-        {viewer && viewer.id === user.id ? (
-          <a class="button secondary" href="/settings/profile">
-            {t('profile.edit')}
-          </a>
-        ) : viewer ? (
-          <div class="profile-actions">
-            <FollowButton t={t} username={user.username} userId={user.id} following={props.following} />
-            <MessageButton t={t} username={user.username} />
-          </div>
-        ) : null}
-      </div>
-    </section>
-  )
+  const about = user.aboutMe ? html`<p class="about" dir="auto">${user.aboutMe}</p>` : null
+  const actions =
+    viewer && viewer.id === user.id
+      ? html`<a class="button secondary" href="/settings/profile">${t('profile.edit')}</a>`
+      : viewer
+        ? html`<div class="profile-actions">${FollowButton({ t, username: user.username, userId: user.id, following: props.following })}${MessageButton({ t, username: user.username })}</div>`
+        : null
+  return html`<section class="card profile">${Avatar({ email: user.email, size: 128, username: user.username, eager: true })}<div class="profile-main"><h1>${user.username}</h1>${about}<p class="muted">${t('profile.lastSeen')} ${RelativeTime({ at: user.lastSeenAt, lang })}</p>${ProfileStats({ t, user })}${actions}</div></section>`
 }
 
 export function ProfilePage(props: {
@@ -82,22 +59,17 @@ export function ProfilePage(props: {
   page: Page<PostView>
 }) {
   const { t, lang, user, page } = props
-  return (
-    <>
-      <ProfileHeader {...props} />
-      <h2>{t('profile.postsHeading')}</h2>
-      <PostList
-        posts={page.items}
-        next={page.next}
-        newer={page.newer ?? null}
-        baseUrl={`/user/${encodeURIComponent(user.username)}`}
-        t={t}
-        lang={lang}
-        empty={t('profile.noPosts')}
-        viewerId={props.viewer?.id}
-      />
-    </>
-  )
+  const list = PostList({
+    posts: page.items,
+    next: page.next,
+    newer: page.newer ?? null,
+    baseUrl: `/user/${encodeURIComponent(user.username)}`,
+    t,
+    lang,
+    empty: t('profile.noPosts'),
+    viewerId: props.viewer?.id,
+  })
+  return html`${ProfileHeader(props)}<h2>${t('profile.postsHeading')}</h2>${list}`
 }
 
 export function UserListPage(props: {
