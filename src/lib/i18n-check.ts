@@ -147,6 +147,8 @@ function hasWords(text: string): boolean {
  * `placeholder`, `title`, `alt` (and the `label`/`hint`/`empty`/`message` props of the
  * shared components) given as a string literal.
  *
+ * The markup of `html` tagged templates (hono/html) is checked the same way.
+ *
  * A small scanner rather than a full parser. It walks the code skipping strings, template
  * literals, comments and regular expressions; a `<` starts an element when a letter or
  * `>` follows and what comes before cannot end an expression (so `Promise<Page>` and
@@ -197,7 +199,7 @@ class LiteralScanner {
       } else if (ch === '"' || ch === "'") {
         i = this.string(i, ch)
       } else if (ch === '`') {
-        i = this.template(i)
+        i = /\bhtml\s*$/.test(code.slice(Math.max(0, i - 8), i)) ? this.htmlTemplate(i) : this.template(i)
       } else if (ch === '/' && this.canStartExpression(i)) {
         i = this.regex(i)
       } else if (ch === '<' && this.isElementStart(i)) {
@@ -233,6 +235,49 @@ class LiteralScanner {
       else if (code[k] === '$' && code[k + 1] === '{') k = this.skipCode(k + 2, true) - 1
     }
     return code.length
+  }
+
+  /**
+   * An `html` tagged template (hono/html): its markup is a view too. The static parts are
+   * read as HTML (text between tags, text attributes); each `${…}` is code again (it may hold
+   * `t()` calls or more templates) and counts as no text.
+   */
+  private htmlTemplate(i: number): number {
+    const code = this.code
+    let markup = ''
+    let k = i + 1
+    for (; k < code.length; k++) {
+      if (code[k] === '\\') {
+        markup += '  '
+        k++
+      } else if (code[k] === '`') {
+        break
+      } else if (code[k] === '$' && code[k + 1] === '{') {
+        const after = this.skipCode(k + 2, true)
+        markup += '\u0001'.repeat(after - k)
+        k = after - 1
+      } else {
+        markup += code[k]
+      }
+    }
+    const base = i + 1
+    // A template may be a piece of a tag: ` class="x"` (attributes, no text).
+    const lead = /^[^<>]*/.exec(markup)![0]
+    const attributesOnly = /^(\s+[\w:-]+(="[^"]*"|='[^']*')?)+\s*$/.test(lead)
+    const tags = [...markup.matchAll(/<[^>]*>/g)].map((m) => ({ text: m[0], at: m.index }))
+    if (attributesOnly) tags.push({ text: lead, at: 0 })
+    for (const tag of tags) {
+      for (const match of tag.text.matchAll(ATTRIBUTE_PATTERN)) {
+        const value = match.slice(2).find((group) => group !== undefined) ?? ''
+        if (hasWords(value)) this.report(base + tag.at + (match.index ?? 0), `${match[1]}="${value}"`)
+      }
+    }
+    for (const text of markup.matchAll(/(?:^|>)([^<>]+)/g)) {
+      if (text.index === 0 && attributesOnly) continue
+      const value = text[1]!.replaceAll('\u0001', ' ')
+      if (hasWords(value)) this.report(base + text.index + text[0].length - value.length + value.search(/\S/), value)
+    }
+    return Math.min(k + 1, code.length)
   }
 
   private regex(i: number): number {

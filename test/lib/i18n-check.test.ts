@@ -89,11 +89,34 @@ describe('findLiteralText (views use t(), not English sentences)', () => {
 
   it('catches a literal planted in a real view', () => {
     const [file, text] = Object.entries(views).find(([name]) => name.endsWith('views/layout.tsx'))!
-    const planted = text.replace("<p>{t('footer.about')}</p>", '<p>Short posts from people you follow.</p>')
+    // The layout is an `html` template (issue 14): its markup is checked like JSX.
+    const planted = text.replace("<p>${t('footer.about')}</p>", '<p>Short posts from people you follow.</p>')
     expect(planted).not.toBe(text)
     expect(findLiteralText(file, planted)).toMatchObject([
       { kind: 'literal', text: 'Short posts from people you follow.' },
     ])
+  })
+
+  it('catches text and text attributes in html templates, not interpolations or attribute pieces', () => {
+    const source = [
+      'export function View(props: { t: Translate }) {',
+      '  const lang = props.t ? html` lang="en" data-x="Some words"` : \'\'',
+      '  const alt = html` alt="A cat"`',
+      '  const inner = html`<em>Nested words</em>`',
+      '  return html`<section${lang}><h1>Welcome back</h1><p class="x">${props.t(\'ok.key\')} · ${inner}</p>',
+      '    <input placeholder="Say something" value="${props.t(\'a.b\')}"/><button title="${props.t(\'c.d\')}">×</button>',
+      "    <p>${props.t('e.f')} and more</p></section>`",
+      '}',
+    ].join('\n')
+    expect(findLiteralText('src/features/x/views.tsx', source)).toEqual(
+      [
+        [3, 'alt="A cat"'],
+        [4, 'Nested words'],
+        [6, 'placeholder="Say something"'],
+        [5, 'Welcome back'],
+        [7, 'and more'],
+      ].map(([line, text]) => ({ kind: 'literal', file: 'src/features/x/views.tsx', line, text })),
+    )
   })
 
   it('catches JSX text, text attributes and component text props', () => {
