@@ -2,7 +2,12 @@ import { createApp } from './app'
 import type { Bindings } from './env'
 import { handleJobsBatch, handleJobsDeadLetterBatch, JOBS_DLQ_NAME, JOBS_QUEUE_NAME } from './jobs/consumer'
 import { handleScheduled } from './jobs/housekeeping'
-import { FANOUT_QUEUE_NAME, handleFanoutBatch } from './features/posts/fanout'
+import {
+  FANOUT_DLQ_NAME,
+  FANOUT_QUEUE_NAME,
+  handleFanoutBatch,
+  handleFanoutDeadLetterBatch,
+} from './features/posts/fanout'
 import { handleQueue } from './queue/consumer'
 
 // Durable Object classes must be exported by the Worker's main module.
@@ -17,6 +22,7 @@ export default {
     if (batch.queue === JOBS_QUEUE_NAME) return handleJobsBatch(batch, env)
     if (batch.queue === JOBS_DLQ_NAME) return handleJobsDeadLetterBatch(batch, env)
     if (batch.queue === FANOUT_QUEUE_NAME) return handleFanoutBatch(batch, env)
+    if (batch.queue === FANOUT_DLQ_NAME) return handleFanoutDeadLetterBatch(batch, env)
     return handleQueue(batch, env)
   },
   scheduled: (controller, env) => handleScheduled(controller, env),

@@ -155,10 +155,24 @@ function retryDelaySeconds(attempts: number): number {
 }
 
 /**
- * The `microblog-fanout` consumer: one chunk per message, then the next chunk is queued and
- * the message acked. A failure retries the same chunk (it is idempotent).
+ * A chunk that failed every retry of `microblog-fanout` lands on its dead-letter queue, whose
+ * consumer keeps trying it for longer: 2, 4, 8… minutes capped at an hour, up to this many
+ * attempts (about 6 hours), so an outage of D1 delays delivery instead of dropping it.
  */
-export async function handleFanoutBatch(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
+export const FANOUT_DLQ_NAME = 'microblog-fanout-dlq'
+export const FANOUT_DLQ_ATTEMPTS = 10
+
+function deadLetterDelaySeconds(attempts: number): number {
+  return Math.min(120 * 2 ** Math.max(0, attempts - 1), 3600)
+}
+
+type OnFailure = (message: Message<unknown>, body: FanoutMessage, error: unknown) => void
+
+/**
+ * Runs each message's chunk on the primary, queues the next chunk on `microblog-fanout` and
+ * acks; a failure is handed to `onFailure` (retry, or give up). Chunks are idempotent.
+ */
+async function runBatch(batch: MessageBatch<unknown>, env: Bindings, onFailure: OnFailure): Promise<void> {
   // On the primary: a replica behind it might not have the post yet (the chain would end).
   const db = createPrimaryDb(env.DB)
   const { queue, chunk } = fanoutOf(env)
@@ -174,18 +188,49 @@ export async function handleFanoutBatch(batch: MessageBatch<unknown>, env: Bindi
       if (next) await enqueueFanout(queue, next)
       message.ack()
     } catch (error) {
-      const { kind, postId } = parsed.data
-      console.warn(
-        JSON.stringify({
-          level: 'warn',
-          event: 'fanout.chunk-failed',
-          kind,
-          postId,
-          attempts: message.attempts,
-          error: safeErrorText(error),
-        }),
-      )
-      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) })
+      onFailure(message, parsed.data, error)
     }
   }
+}
+
+/** What a failed chunk's log line says: never the post's text, only ids and the cursor. */
+function failure(level: string, event: string, message: Message<unknown>, body: FanoutMessage, error: unknown) {
+  return JSON.stringify({
+    level,
+    event,
+    kind: body.kind,
+    postId: body.postId,
+    after: body.after,
+    attempts: message.attempts,
+    error: safeErrorText(error),
+  })
+}
+
+/**
+ * The `microblog-fanout` consumer: one chunk per message, then the next chunk is queued and
+ * the message acked. A failure retries the same chunk; after the queue's last retry the
+ * message goes to `microblog-fanout-dlq`.
+ */
+export function handleFanoutBatch(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
+  return runBatch(batch, env, (message, body, error) => {
+    console.warn(failure('warn', 'fanout.chunk-failed', message, body, error))
+    message.retry({ delaySeconds: retryDelaySeconds(message.attempts) })
+  })
+}
+
+/**
+ * The `microblog-fanout-dlq` consumer: the same chunk again, with longer waits. After
+ * FANOUT_DLQ_ATTEMPTS it gives up with an error-level `fanout.lost` line (alerting reads
+ * error lines) that names the post and the cursor, so the delivery can be replayed by hand.
+ */
+export function handleFanoutDeadLetterBatch(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
+  return runBatch(batch, env, (message, body, error) => {
+    if (message.attempts >= FANOUT_DLQ_ATTEMPTS) {
+      console.error(failure('error', 'fanout.lost', message, body, error))
+      message.ack()
+      return
+    }
+    console.warn(failure('warn', 'fanout.dead-letter-failed', message, body, error))
+    message.retry({ delaySeconds: deadLetterDelaySeconds(message.attempts) })
+  })
 }
