@@ -34,6 +34,22 @@ export function hashSecret(secret: string): string {
   return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)))
 }
 
+const tokenHashes = new WeakMap<SessionToken, string>()
+
+/**
+ * `hashSecret` of a parsed token's secret, once per token: a page's batch compares it in
+ * SQL (`sessionUserId`) and then again in constant time (`checkSession`). Kept only as long
+ * as the token object (the request) lives.
+ */
+function tokenHash(token: SessionToken): string {
+  let hash = tokenHashes.get(token)
+  if (hash === undefined) {
+    hash = hashSecret(token.secret)
+    tokenHashes.set(token, hash)
+  }
+  return hash
+}
+
 export function sessionDuration(persistent: boolean): number {
   return persistent ? PERSISTENT_SESSION_MS : BROWSER_SESSION_MS
 }
@@ -140,7 +156,7 @@ const SESSION_ID = new Placeholder('session_id')
 export function sessionUserId(token: SessionToken, now: number): Expr {
   return new Expr('session', SESSION_USER_ID, {
     session_id: token.id,
-    secret_hash: hashSecret(token.secret),
+    secret_hash: tokenHash(token),
     session_now: now,
   })
 }
@@ -165,7 +181,7 @@ export function checkSession(
   if (!row) return null
   // Constant time: a timing difference must not reveal how much of the secret matched.
   const expected = decodeHex(row.session.secretHash)
-  const actual = decodeHex(hashSecret(token.secret))
+  const actual = decodeHex(tokenHash(token))
   if (!constantTimeEqual(expected, actual)) return null
   if (now >= row.session.expiresAt) return 'expired'
   const lifetime = sessionDuration(row.session.persistent)
