@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { Expr } from '../../db/read'
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../../env'
 import { cursorFrom, parseCursor } from '../../lib/cursor'
@@ -19,11 +20,14 @@ import {
   markConversationRead,
   sendMessage,
 } from './queries'
-import { inboxRead, markPairReadStatements, pairConversationId, threadRead } from './pages'
+import { inboxRead, markPairReadReads, pairConversationArg, threadRead } from './pages'
 import { MESSAGE_RATE_LIMITS, messageSchema } from './schemas'
 import { ConversationPage, InboxPage, MessageSent, MessageForm, ThreadMessages, ThreadPage } from './views'
 
 export const messagesRoutes = new Hono<AppEnv>()
+
+/** A member id that matches nothing. */
+const NOBODY = new Expr('nobody', sql`NULL`, {})
 
 messagesRoutes.use('/messages', requireUser)
 messagesRoutes.use('/messages/*', requireUser)
@@ -72,12 +76,12 @@ messagesRoutes.get('/messages/:username', deferSession, async (c) => {
   const now = Date.now()
   const [other, page, badge] = await withSessionBatch(c, (session) => {
     // No cookie cannot get here (requireUser); NULL matches nothing.
-    const me = session ?? sql`NULL`
+    const me = session ?? NOBODY
     const otherId = userIdByUsername(name)
-    const [marked, markSide] = markPairReadStatements(c.var.db, me, otherId, now)
+    const [marked, markSide] = markPairReadReads(c.var.db, me, otherId, now)
     return [
       userByUsernameRead(c.var.db, name),
-      cursor.ok ? threadRead(c.var.db, pairConversationId(me, otherId), { before }) : null,
+      cursor.ok ? threadRead(c.var.db, pairConversationArg(me, otherId), { before }) : null,
       markRead ? marked : null,
       markRead ? markSide : null,
     ]
