@@ -230,6 +230,38 @@ describe('GET /messages/:username', () => {
   })
 })
 
+describe('POST /messages/:username/read', () => {
+  it('marks only that thread read and lowers the badge by its count; unknown 404, yourself 422', async () => {
+    const { user: alice, client } = await loggedIn()
+    const bob = await makeUser()
+    const carol = await makeUser()
+    for (let i = 0; i < 2; i++) await sendMessage(db, bob.id, alice.id, `from bob ${i}`)
+    await sendMessage(db, carol.id, alice.id, 'from carol')
+    await sendMessage(db, alice.id, bob.id, 'to bob')
+    expect(await badge(alice.id)).toBe(3)
+
+    const marked = await client.post(`/messages/${bob.username}/read`, {}, { htmx: true })
+    expect(marked.status).toBe(204)
+    expect(await badge(alice.id)).toBe(1)
+    expect((await getConversationSide(db, alice.id, bob.id))!.unread).toBe(0)
+    // Bob's side (one unread from alice) and the thread with carol are untouched.
+    expect((await getConversationSide(db, bob.id, alice.id))!.unread).toBe(1)
+    expect((await getConversationSide(db, alice.id, carol.id))!.unread).toBe(1)
+    // Nothing left unread: nothing changes.
+    expect((await client.post(`/messages/${bob.username}/read`, {}, { htmx: true })).status).toBe(204)
+    expect(await badge(alice.id)).toBe(1)
+
+    // Without JavaScript: back to the thread.
+    const plain = await client.post(`/messages/${carol.username}/read`, {})
+    expect(plain.status).toBe(303)
+    expect(plain.headers.get('Location')).toBe(`/messages/${carol.username}`)
+    expect(await badge(alice.id)).toBe(0)
+
+    expect((await client.post('/messages/nobody_by_that_name/read', {}, { htmx: true })).status).toBe(404)
+    expect((await client.post(`/messages/${alice.username}/read`, {}, { htmx: true })).status).toBe(422)
+  })
+})
+
 describe('GET /messages', () => {
   it('lists conversations newest activity first with unread counts and the last message', async () => {
     const { user: alice, client } = await loggedIn()

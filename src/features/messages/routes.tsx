@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { Expr } from '../../db/read'
+import { batchReads, Expr, runRead } from '../../db/read'
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../../env'
 import { cursorFrom, parseCursor } from '../../lib/cursor'
@@ -12,14 +12,7 @@ import { deferSession, requireUser, toLogin, withSessionBatch } from '../../midd
 import { ErrorFragment, ErrorPage } from '../../views/errors'
 import { notifyMembers } from '../live/notify'
 import { getUserById, getUserByUsername, userByUsernameRead, userIdByUsername } from '../users/queries'
-import {
-  deleteOwnMessage,
-  getConversationSide,
-  getMessageById,
-  listThreadMessages,
-  markConversationRead,
-  sendMessage,
-} from './queries'
+import { deleteOwnMessage, getMessageById, sendMessage } from './queries'
 import { inboxRead, markPairReadReads, pairConversationArg, threadRead } from './pages'
 import { MESSAGE_RATE_LIMITS, messageSchema } from './schemas'
 import { ConversationPage, InboxPage, MessageSent, MessageForm, ThreadMessages, ThreadPage } from './views'
@@ -124,10 +117,7 @@ messagesRoutes.post('/messages/:username', async (c) => {
       if (status === 429) return c.html(<ErrorFragment status={429} t={t} message={error} />)
       return c.html(<MessageForm t={t} other={other} value={form.body ?? ''} error={error} />)
     }
-    const conversation = await getConversationSide(db, user.id, other.id)
-    const page = conversation
-      ? await listThreadMessages(db, conversation.id, { before: null })
-      : { items: [], next: null }
+    const page = await runRead(threadRead(db, pairConversationArg(user.id, other.id), { before: null }))
     return c.render(
       <ThreadPage
         t={t}
@@ -171,14 +161,20 @@ messagesRoutes.post('/messages/:username', async (c) => {
   return c.redirect(`/messages/${encodeURIComponent(other.username)}`, 303)
 })
 
-/** Marks a thread read while it is open (the live channel appended a message to it). */
+/**
+ * Marks a thread read while it is open (the live channel appended a message to it): the
+ * other member and both writes in one batch (the writes find nothing for an unknown
+ * member or yourself).
+ */
 messagesRoutes.post('/messages/:username/read', async (c) => {
   const { db } = c.var
   const user = c.var.user!
-  const other = await otherFromPath(c)
+  const name = c.req.param('username')
+  const [marked, markSide] = markPairReadReads(db, user.id, userIdByUsername(name), Date.now())
+  const { results } = await batchReads(db, [], [userByUsernameRead(db, name), marked, markSide] as const)
+  const [other, unread] = results
+  if (!other) throw new HttpError(404, 'errors.userNotFound')
   if (other.id === user.id) return notYourself(c)
-  const conversation = await getConversationSide(db, user.id, other.id)
-  const unread = conversation ? await markConversationRead(db, user.id, conversation) : null
   if (unread !== null) notifyMembers(c, [{ userId: user.id, event: { type: 'unread', count: unread } }])
   if (isHtmxFragmentRequest(c)) return c.body(null, 204)
   return c.redirect(`/messages/${encodeURIComponent(other.username)}`, 303)
