@@ -124,9 +124,20 @@ export class Expr extends SQL {
     readonly template: SQL,
     readonly values: Values,
   ) {
-    super([bindValues(template, values)])
+    super([])
   }
 }
+
+// The bound SQL is built only when Drizzle reads it (a Drizzle-built read): a cached
+// statement needs only `template` and `values`, and building it (new SQL objects, Drizzle's
+// `is()` on every chunk) cost more than the rest of the expression. SQL's constructor
+// assigns `queryChunks`, hence the no-op setter.
+Object.defineProperty(Expr.prototype, 'queryChunks', {
+  get(this: Expr & { bound?: SQLChunk[] }) {
+    return (this.bound ??= [bindValues(this.template, this.values)])
+  },
+  set() {},
+})
 
 function bindValues(chunk: SQLChunk, values: Values): SQLChunk {
   if (chunk instanceof Placeholder) return new Param(values[chunk.name as string])
