@@ -38,12 +38,33 @@ export function isLang(value: unknown): value is Lang {
 
 function interpolate(template: string, params: Params | undefined, numbers: Intl.NumberFormat): string {
   if (!params) return template
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+  const parts = placeholders(template)
+  let out = parts[0]!
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!
     const value = params[name]
-    if (value === undefined) return whole
-    return typeof value === 'number' ? numbers.format(value) : value
-  })
+    out += value === undefined ? `{${name}}` : typeof value === 'number' ? numbers.format(value) : value
+    out += parts[i + 1]!
+  }
+  return out
 }
+
+/**
+ * A message split at its `{name}` placeholders once per isolate: text, name, text, …, text.
+ * `t('posts.by', { username })` runs for every post of a page, and splitting a message with
+ * a regular expression and a callback each time cost more than the rest of `t()`. Keyed by
+ * the message text: bounded by the catalogs (every message and plural form of each language).
+ */
+function placeholders(template: string): string[] {
+  let parts = splitMessages.get(template)
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/)
+    splitMessages.set(template, parts)
+  }
+  return parts
+}
+
+const splitMessages = new Map<string, string[]>()
 
 /**
  * Builds `t(key, params)` for one language; missing keys fall back to English. A value

@@ -77,7 +77,11 @@ const HEAD_ASSETS_MEMBER = html`${STYLES}${SCRIPTS}${MEMBER_SCRIPTS}${LAST_SCRIP
  * test/views/layout.test.tsx); it reads the request from `c` instead of a JSX context.
  */
 export function layoutPage(c: Context<AppEnv>, props: { title: string; meta?: PageMeta | undefined }, main: unknown) {
-  const { t, user, lang, flash } = c.var
+  // c.get: hono's c.var copies every variable into a new object on each access.
+  const t = c.get('t')
+  const user = c.get('user')
+  const lang = c.get('lang')
+  const flash = c.get('flash')
   // The path of this page, for marking the current navigation link.
   const here = c.req.path
   // The nav's search box shows the query of the search page it is on (kept even when too long).
