@@ -184,43 +184,25 @@ type DrizzlePrepared = {
 }
 
 /**
- * Runs `statements` (a Drizzle query each) and `reads` in one batch: one round trip, one
- * implicit transaction. Returns the statements' raw results and the reads' shaped ones;
- * an absent read (null) yields null. With cached reads in it the batch goes to D1 directly,
- * Drizzle queries prepared the way Drizzle's own `db.batch` does.
+ * Runs `reads` in one batch: one round trip, one implicit transaction; an absent read
+ * (null) yields null. The batch goes to D1 directly, Drizzle-built reads prepared the way
+ * Drizzle's own `db.batch` does, so both kinds mix.
  */
 export async function batchReads<R extends ReadonlyArray<Read<unknown> | null>>(
   db: Db,
-  statements: BatchItem<'sqlite'>[],
   reads: R,
-): Promise<{ raw: unknown[]; results: { [K in keyof R]: ReadResult<R[K]> } }> {
-  const present = reads.filter((r): r is Read<unknown> => r !== null)
-  let all: unknown[]
-  if (present.some((r) => 'statement' in r)) {
-    const items = [...statements.map(drizzleItem), ...present.map((r) => ('statement' in r ? r : drizzleRead(r)))]
-    const answers = items.length > 0 ? await db.$client.batch<Row>(items.map((item) => item.statement)) : []
-    all = answers.map((answer, i) => items[i]!.shape(answer))
-  } else {
-    const [first, ...rest] = [...statements, ...present.map((r) => (r as DrizzleRead<unknown>).query)]
-    const answers = first ? ((await db.batch([first, ...rest])) as unknown[]) : []
-    let next = statements.length
-    all = [...answers.slice(0, next), ...present.map((r) => r.shape(answers[next++] as never))]
-  }
-  const raw = all.slice(0, statements.length)
-  let next = statements.length
-  const results = reads.map((r) => (r === null ? null : all[next++]))
-  return { raw, results: results as { [K in keyof R]: ReadResult<R[K]> } }
-}
-
-function drizzleItem(query: BatchItem<'sqlite'>): CachedRead<unknown> {
-  const prepared = (query as unknown as { _prepare(): DrizzlePrepared })._prepare()
-  return {
-    statement: prepared.stmt.bind(...prepared.getQuery().params),
-    shape: (result) => prepared.mapResult(result, true),
-  }
+): Promise<{ [K in keyof R]: ReadResult<R[K]> }> {
+  const items = reads.filter((r): r is Read<unknown> => r !== null).map((r) => ('statement' in r ? r : drizzleRead(r)))
+  const answers = items.length > 0 ? await db.$client.batch<Row>(items.map((item) => item.statement)) : []
+  let next = 0
+  const results = reads.map((r) => (r === null ? null : items[next]!.shape(answers[next++]!)))
+  return results as { [K in keyof R]: ReadResult<R[K]> }
 }
 
 function drizzleRead(r: DrizzleRead<unknown>): CachedRead<unknown> {
-  const item = drizzleItem(r.query)
-  return { statement: item.statement, shape: (result) => r.shape(item.shape(result) as never) }
+  const prepared = (r.query as unknown as { _prepare(): DrizzlePrepared })._prepare()
+  return {
+    statement: prepared.stmt.bind(...prepared.getQuery().params),
+    shape: (result) => r.shape(prepared.mapResult(result, true) as never),
+  }
 }

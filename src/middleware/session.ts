@@ -123,7 +123,7 @@ export async function withSessionBatch<R extends ReadonlyArray<Read<unknown> | n
   const reads = build(token ? sessionUserId(token, now) : null)
   c.set('pendingSession', null)
   const lookup = token ? sessionLookupRead(db, token.id) : null
-  const { results } = await batchReads(db, [], [lookup, ...reads])
+  const results = await batchReads(db, [lookup, ...reads])
   const [row, ...pageResults] = results
   if (token) applySession(c, token, row as SessionRow | undefined, now)
   return pageResults as { [K in keyof R]: ReadResult<R[K]> }

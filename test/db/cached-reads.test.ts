@@ -206,7 +206,7 @@ describe('expressions and batches', () => {
   it('one batch mixes Drizzle reads and cached reads in one round trip', async () => {
     const stats = newD1Stats()
     const counted = createDb(env.DB, stats)
-    const { results } = await batchReads(counted, [], [
+    const results = await batchReads(counted, [
       cachedRead(counted, userByUsernameStatement(counted, author.username), (rows) => rows[0]?.id),
       read(counted.select({ id: users.id }).from(users).where(eq(users.id, reader.id)), (rows) => rows[0]?.id),
       null,

@@ -171,7 +171,7 @@ messagesRoutes.post('/messages/:username/read', async (c) => {
   const user = c.var.user!
   const name = c.req.param('username')
   const [marked, markSide] = markPairReadReads(db, user.id, userIdByUsername(name), Date.now())
-  const { results } = await batchReads(db, [], [userByUsernameRead(db, name), marked, markSide] as const)
+  const results = await batchReads(db, [userByUsernameRead(db, name), marked, markSide] as const)
   const [other, unread] = results
   if (!other) throw new HttpError(404, 'errors.userNotFound')
   if (other.id === user.id) return notYourself(c)
