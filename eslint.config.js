@@ -24,6 +24,43 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Imports flow one way: features → views/middleware → db/lib (the cycle check, `npm run
+  // cycles`, catches a loop; these rules catch a step the wrong way before it becomes one).
+  {
+    files: ['src/lib/**'],
+    ignores: ['src/lib/session.ts', 'src/lib/rate-limit.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./(?!\\.\\./locales/)', message: 'lib/ is pure: it imports only lib/ and packages.' },
+            {
+              regex: '^hono(?!/http-exception$)(/|$)',
+              message: 'lib/ is pure: no Hono Context (put it in middleware/).',
+            },
+            { regex: '^drizzle-orm(/|$)', message: 'lib/ is pure: no database (put it in db/ or a feature).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/db/**', 'src/env.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/features/*', '**/middleware/*', '**/views/*'],
+              message: 'A lower layer imports no feature, middleware or view.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['scripts/**/*.mjs', 'e2e/**/*.mjs', 'bench/**/*.mjs'],
     languageOptions: {

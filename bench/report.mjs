@@ -1,6 +1,6 @@
-// The bench's targets (issue 14) and its table.
+// The bench's targets and its table.
 
-/** Issue 14's goals: CPU per request on workerd with the local D1, and the 1-connection tail. */
+/** The goals: CPU per request on workerd with the local D1, and the 1-connection tail. */
 export const TARGETS = {
   cpuMs: { home: 1.0, explore: 1.0, exploreDeep: 1.0, profile: 1.0, login: 0.25 },
   p99OneConnMs: 10,
@@ -40,7 +40,7 @@ export function checkTargets(results) {
       targets.push({ check: `${r.name}: not an edge-cache hit`, value: r.cached, ok: false })
     }
   }
-  // Search (issue 10): a common word's p50 at one connection within 50 ms.
+  // Search: a common word's p50 at one connection within 50 ms.
   const common = byName('search common')
   if (common?.one) {
     targets.push({

@@ -14,8 +14,8 @@
 //
 // Every row is run twice after a warm-up: at 1 connection (latency of one reader) and at
 // --connections (throughput). For each it reports the workerd process tree's CPU ms per
-// request (/proc), D1 queries and rows per request, p50/p99 at both, against issue 14's
-// targets. Prints a table and writes the same as JSON to bench/results/.
+// request (/proc), D1 queries and rows per request, p50/p99 at both, against the
+// targets in bench/report.mjs. Prints a table and writes the same as JSON to bench/results/.
 /* global URLSearchParams */
 import autocannon from 'autocannon'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -121,8 +121,8 @@ async function main() {
       if (!next) break
     }
 
-    // Page rows are read as a logged-in member: an edge cache for visitors (issue 14, point
-    // 10) must not be counted. "explore (visitor)" is the anonymous path, cache included.
+    // Page rows are read as a logged-in member: an edge cache for visitors must not be
+    // counted. "explore (visitor)" is the anonymous path, cache included.
     const endpoints = [
       { name: 'bare route', path: '/healthz' },
       // What every row would also pay through Miniflare's entry worker (wrangler dev's path).

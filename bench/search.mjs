@@ -1,4 +1,4 @@
-// Search rows of `npm run bench` (issue 10): a common word, a rare word and a prefix, and
+// Search rows of `npm run bench`: a common word, a rare word and a prefix, and
 // the common word deep in its pages, to show a search page's D1 rows stay bounded.
 
 /** In about a third of the posts of both the reference and the generated data set. */

@@ -13,7 +13,7 @@ const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 if (!BASE_URL) throw new Error('E2E_BASE_URL is not set: run the suite with `npm run e2e`')
 
-/** The flags DECISIONS.md settled on: no sandbox (root), and no background network calls. */
+/** No sandbox (the tests run as root), and no background network calls (the machine has no network). */
 const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { checkCatalogs, findLiteralText, formatProblem } from '../src/lib/i18n-check.ts'
+import { checkCatalogs, findLiteralText, formatProblem } from './i18n-check-rules.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 

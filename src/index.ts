@@ -1,29 +1,44 @@
 import { createApp } from './app'
 import type { Bindings } from './env'
-import { handleJobsBatch, handleJobsDeadLetterBatch, JOBS_DLQ_NAME, JOBS_QUEUE_NAME } from './jobs/consumer'
-import { handleScheduled } from './jobs/housekeeping'
+import {
+  handleJobsBatch,
+  handleJobsDeadLetterBatch,
+  JOBS_DLQ_NAME,
+  JOBS_QUEUE_NAME,
+} from './features/data/jobs/consumer'
+import { EMAIL_DLQ_NAME, EMAIL_QUEUE_NAME, handleDeadLetterBatch, handleEmailBatch } from './features/email/consumer'
+import { handleScheduled } from './features/housekeeping/cron'
 import {
   FANOUT_DLQ_NAME,
   FANOUT_QUEUE_NAME,
   handleFanoutBatch,
   handleFanoutDeadLetterBatch,
 } from './features/posts/fanout'
-import { handleQueue } from './queue/consumer'
 
 // Durable Object classes must be exported by the Worker's main module.
 export { MemberHub } from './features/live/hub'
+
+type Consumer = (batch: MessageBatch<unknown>, env: Bindings) => Promise<void>
+
+/** Each queue of wrangler.toml (the same names in every environment) and its consumer. */
+export const consumers: Record<string, Consumer> = {
+  [EMAIL_QUEUE_NAME]: handleEmailBatch,
+  [EMAIL_DLQ_NAME]: handleDeadLetterBatch,
+  [JOBS_QUEUE_NAME]: handleJobsBatch,
+  [JOBS_DLQ_NAME]: handleJobsDeadLetterBatch,
+  [FANOUT_QUEUE_NAME]: handleFanoutBatch,
+  [FANOUT_DLQ_NAME]: handleFanoutDeadLetterBatch,
+}
 
 const app = createApp()
 
 export default {
   fetch: app.fetch,
-  // One consumer per queue, chosen by name; email and its dead letters stay in src/queue.
-  queue: (batch, env) => {
-    if (batch.queue === JOBS_QUEUE_NAME) return handleJobsBatch(batch, env)
-    if (batch.queue === JOBS_DLQ_NAME) return handleJobsDeadLetterBatch(batch, env)
-    if (batch.queue === FANOUT_QUEUE_NAME) return handleFanoutBatch(batch, env)
-    if (batch.queue === FANOUT_DLQ_NAME) return handleFanoutDeadLetterBatch(batch, env)
-    return handleQueue(batch, env)
+  queue: async (batch, env) => {
+    const consumer = consumers[batch.queue]
+    // Not acked: the platform retries, and the error shows in the logs.
+    if (!consumer) throw new Error(`no consumer for queue ${batch.queue}`)
+    return consumer(batch, env)
   },
   scheduled: (controller, env) => handleScheduled(controller, env),
 } satisfies ExportedHandler<Bindings>

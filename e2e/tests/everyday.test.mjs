@@ -1,4 +1,4 @@
-// Issue 9, the everyday experience, as a person sees it: posts with their own page and a
+// The everyday experience, as a person sees it: posts with their own page and a
 // Delete control, one post per submit, feedback for failed requests where the action is,
 // focus, the composer's counter, two tabs with two accounts — with JavaScript and without.
 /* global document, URLSearchParams, FormData */

@@ -1,4 +1,4 @@
-// Issue 9, points 1–4 and 10: feedback that never goes missing, focus, the composer counter.
+// Feedback that never goes missing, focus, the composer counter.
 /* global document, htmx */
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'

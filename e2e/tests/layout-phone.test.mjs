@@ -1,4 +1,4 @@
-// Issue 9, points 9, 11–13: the navigation (current page, one row on a 390 px phone, the same
+// The navigation (current page, one row on a 390 px phone, the same
 /* global getComputedStyle */
 // height for visitors and members), profiles on phones, follow buttons in lists, edit-profile
 // Cancel.

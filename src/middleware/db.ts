@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { createDb, d1StatsServerTiming, newD1Stats, type Db } from '../db/client'
 import type { Bindings } from '../env'
-import { BOOKMARK_HEADER, readBookmarkCookie, sessionStart, setBookmarkCookie } from '../lib/d1-bookmark'
+import { BOOKMARK_HEADER, readBookmarkCookie, sessionStart, setBookmarkCookie } from './d1-bookmark'
 import { sessionCookieName } from './session'
 
 type DbEnv = { Bindings: Bindings; Variables: { db: Db; user?: unknown } }

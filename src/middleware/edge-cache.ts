@@ -4,7 +4,7 @@ import { factory, type AppEnv } from '../env'
 import { LANGUAGE_COOKIE } from './language'
 
 /**
- * The edge cache for visitors' pages (issue 14, point 10). Explore, profiles, post pages and
+ * The edge cache for visitors' pages. Explore, profiles, post pages and
  * the user popup look the same to every visitor who reads the same language, so a visitor's
  * copy is kept in the data centre's cache (`caches.default`) for a few seconds and served to
  * the next visitor without touching D1.

@@ -6,11 +6,11 @@ import { matchedRoutes } from 'hono/route'
 import { batchReads, type Expr, type Read, type ReadResult } from '../db/read'
 import { sessions, users } from '../db/schema'
 import { factory, type AppEnv } from '../env'
-import { isHtmx } from '../lib/htmx'
+import { isHtmx } from './htmx'
 import { referringPath } from '../lib/referring-page'
 import { safeNext } from '../lib/safe-next'
 import { createTranslator, isLang } from '../lib/i18n'
-import { logError } from '../lib/log'
+import { logError } from './log'
 import {
   checkSession,
   parseSessionToken,

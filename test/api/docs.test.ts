@@ -37,7 +37,7 @@ describe('GET /api/openapi.json', () => {
         'GET /api/search',
       ].sort(),
     )
-    // The path id is required (the z.coerce.number() trap of DECISIONS.md is avoided).
+    // The path id is required (z.coerce.number() would have made it optional and nullable).
     const params = (
       doc.paths['/api/users/{id}']!.get as unknown as { parameters: { name: string; required: boolean }[] }
     ).parameters

@@ -1,11 +1,12 @@
 import { createExecutionContext, createMessageBatch, waitOnExecutionContext } from 'cloudflare:test'
+import worker from '../../src/index'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/app'
 import type { Bindings } from '../../src/env'
-import { createResetToken } from '../../src/features/auth/reset-queries'
-import { MAX_SUBJECT_LENGTH } from '../../src/queue/alerts'
-import { EMAIL_DLQ_NAME, handleQueue } from '../../src/queue/consumer'
-import type { EmailMessage } from '../../src/queue/messages'
+import { createResetToken } from '../../src/features/auth/reset/queries'
+import { MAX_SUBJECT_LENGTH } from '../../src/features/email/admin-alerts'
+import { EMAIL_DLQ_NAME } from '../../src/features/email/consumer'
+import type { EmailMessage } from '../../src/features/email/send'
 import { ORIGIN, db, env, makeUser, uniqueName } from '../helpers'
 
 type Env = Cloudflare.Env
@@ -92,7 +93,7 @@ describe('dead-letter alerts', () => {
   it('counts bursts that came inside the window in the next alert ("N more since")', async () => {
     const { sent, queue } = flakyQueue()
     const run = (count: number) =>
-      handleQueue(
+      worker.queue(
         createMessageBatch(
           EMAIL_DLQ_NAME,
           Array.from({ length: count }, (_, i) => letter(`Burst ${i}`)),

@@ -5,10 +5,10 @@ import { followUser, unfollowUser } from '../../src/features/follows/queries'
 import { fanoutOf, runFanoutMessage, type Fanout, type FanoutMessage } from '../../src/features/posts/fanout'
 import { createPost, deletePost } from '../../src/features/posts/queries'
 import { loggedIn, makeUser, uniqueName } from '../helpers'
-import { seedPosts, seedUsers } from '../jobs/job-helpers'
+import { seedPosts, seedUsers } from './data/job-helpers'
 
 /**
- * Bounded fan-out (issue 14, point 6) on the real local D1 and the real `microblog-fanout`
+ * Bounded fan-out on the real local D1 and the real `microblog-fanout`
  * queue: the defaults of fanout.ts (threshold and chunk 1,000), so 5,000 followers are five
  * chunks, each queued by the one before it.
  */

@@ -16,7 +16,7 @@ import { parseCursor, type Cursor, type Page } from '../../src/lib/cursor'
 import { createSession, validateSessionToken } from '../../src/lib/session'
 
 // D1 bills per row read, so every page must read a bounded number of rows however many
-// posts exist and however deep a reader scrolls (SPEC §0.3). These tests build a community
+// posts exist and however deep a reader scrolls. These tests build a community
 // with 5,000 posts and check (1) the query plan of every query the main pages run and
 // (2) the rows D1 reports reading, on page 1 and on page 20.
 

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/app'
 import type { Bindings } from '../../src/env'
 import worker from '../../src/index'
-import { EMAIL_QUEUE_NAME } from '../../src/queue/consumer'
-import type { EmailMessageInput } from '../../src/queue/messages'
+import { EMAIL_QUEUE_NAME } from '../../src/features/email/consumer'
+import type { EmailMessageInput } from '../../src/features/email/send'
 import { Client, env, uniqueName } from '../helpers'
 
 type Env = Cloudflare.Env

@@ -7,7 +7,7 @@ import { createPost } from '../../src/features/posts/queries'
 import type { Bindings } from '../../src/env'
 import worker from '../../src/index'
 import { makeUser, uniqueName } from '../helpers'
-import { seedUsers } from '../jobs/job-helpers'
+import { seedUsers } from './data/job-helpers'
 
 /**
  * The fan-out's dead-letter queue: a chunk that failed every retry of `microblog-fanout` is

@@ -10,7 +10,7 @@ import type { PostView } from '../../src/views/components'
 import { db, makeUser } from '../helpers'
 
 // Keyset pages on (created_at, id) must not read the rows that share the cursor's
-// millisecond (issue 14, point 5). 150 posts are written in one millisecond, so page
+// millisecond. 150 posts are written in one millisecond, so page
 // boundaries fall inside it: every page must come out without duplicates or gaps, and read
 // about as many rows as a page anywhere else.
 

@@ -7,7 +7,7 @@ import { db, makeUser } from '../helpers'
 
 describe('live notices of a new post', () => {
   // Each id wakes one Durable Object: waking every follower's hub on every post stalled
-  // workerd under `npm run stress` and grew its memory (issue 14, point 0).
+  // workerd under `npm run stress` and grew its memory.
   it('go only to followers seen lately, not to every follower', async () => {
     const author = await makeUser()
     const recent = await makeUser()

@@ -8,7 +8,7 @@ import { parseCursor, type Cursor, type Page } from '../../src/lib/cursor'
 import { createSession } from '../../src/lib/session'
 
 // The inbox and threads read a bounded number of rows however many conversations and
-// messages exist and however far one scrolls (SPEC §0.3): 300 conversations for one member
+// messages exist and however far one scrolls: 300 conversations for one member
 // (on both sides of the pairs) and a 1,000-message thread.
 
 const MEMBER = 150 // in the middle of the ids: side "b" of 149 pairs, side "a" of 151

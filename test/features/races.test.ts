@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Client, loggedIn, makeUser, uniqueName } from '../helpers'
-import { completePasswordReset, createResetToken } from '../../src/features/auth/reset-queries'
+import { completePasswordReset, createResetToken } from '../../src/features/auth/reset/queries'
 import { createUser, getUserById } from '../../src/features/users/queries'
 import { verifyPassword } from '../../src/lib/password'
 import { db } from '../helpers'

@@ -1,8 +1,8 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
-import { handleScheduled } from '../../src/jobs/housekeeping'
-import { BOOKMARK_COOKIE, isBookmark, sessionStart } from '../../src/lib/d1-bookmark'
+import { handleScheduled } from '../../src/features/housekeeping/cron'
+import { BOOKMARK_COOKIE, isBookmark, sessionStart } from '../../src/middleware/d1-bookmark'
 import { ApiClient } from '../api/contract'
 import { Client, env, makeUser, PASSWORD } from '../helpers'
 

@@ -8,7 +8,7 @@ import { createPost } from '../../src/features/posts/queries'
 import { BROWSER_SESSION_MS, createSession, PERSISTENT_SESSION_MS } from '../../src/lib/session'
 import { ORIGIN, db, env, makeUser } from '../helpers'
 
-// Issue 14, points 3 and 4: a page is one D1 round trip (the session lookup batched with
+// A page is one D1 round trip (the session lookup batched with
 // the page's reads), and the writes a visit causes (last seen, the sliding expiry, removing
 // an expired session) run after the answer, so reads never wait on them.
 

@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { isMessageKey, type MessageKey } from '../../lib/i18n'
 import { withApiDb } from '../../middleware/db'
-import { reportUnexpectedError } from '../../queue/alerts'
+import { reportUnexpectedError } from '../email/admin-alerts'
 import { docsRoutes } from './docs'
 import { ApiError, errorResponse, knownErrorResponse } from './errors'
 import { authenticate, burstPerIp, rateLimit, type ApiEnv } from './middleware'
@@ -15,7 +15,7 @@ import { registerTokenRoutes } from './tokens-routes'
 import { registerUserRoutes } from './users-routes'
 
 /**
- * The REST API under /api (SPEC §15): JSON only, bearer tokens, OpenAPI 3.1 generated from
+ * The REST API under /api: JSON only, bearer tokens, OpenAPI 3.1 generated from
  * the zod schemas that validate the requests. Its own middleware, errors and 404/405: it is
  * mounted before the site's cookie, CSRF and HTML-error middleware (see app.tsx).
  */

@@ -21,7 +21,7 @@ import { requireToken, type ApiEnv } from './middleware'
 import { pageJson, pageParams, userSummaryJson } from './represent'
 import { idParam, isoTime, jsonResponse, link, pageOf, pageQuery, userSummarySchema } from './schemas'
 
-/** Private messages (SPEC §13) for the bearer of the token: inbox, thread, send, delete own. */
+/** Private messages for the bearer of the token: inbox, thread, send, delete own. */
 
 const messageJsonSchema = z
   .strictObject({

@@ -13,8 +13,8 @@ import { profileSchema } from '../users/schemas'
 export const isoTime = z.string().openapi({ format: 'date-time', example: '2026-11-30T12:00:00.000Z' })
 export const link = z.string().openapi({ example: '/api/users/1' })
 
-// A numeric path id. `z.coerce.number()` comes out of zod-openapi as optional and nullable
-// (see DECISIONS.md), so it is a digit string turned into a number, documented as required.
+// A numeric path id. `z.coerce.number()` comes out of zod-openapi's document as optional and
+// nullable, so it is a digit string turned into a number, documented as required.
 export const idParam = (name: string) =>
   z
     .string()

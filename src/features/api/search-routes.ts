@@ -1,13 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import { PAGE_SIZE } from '../../lib/cursor'
 import { toFtsQuery } from '../../lib/fts-query'
-import {
-  readSearchCursor,
-  searchAllowed,
-  searchKeyForIp,
-  SEARCH_RETRY_SECONDS,
-  signSearchCursor,
-} from '../search/guard'
+import { readSearchCursor, signSearchCursor } from '../search/cursor'
+import { searchAllowed, searchKeyForIp, SEARCH_RETRY_SECONDS } from '../search/rate-limit'
 import { searchPeople, searchPosts, SEARCH_WINDOW, type SearchCursor } from '../search/queries'
 import { QUERY_MAX, searchQuerySchema, usernamePrefixSchema } from '../search/schemas'
 import { ApiError, errorResponses } from './errors'
@@ -16,7 +11,7 @@ import { postJson, userSummaryJson } from './represent'
 import { jsonResponse, pageQuery, searchPageSchema } from './schemas'
 
 /**
- * `GET /api/search`: the search page's query (SPEC §13) as JSON. Posts ranked best first
+ * `GET /api/search`: the search page's query as JSON. Posts ranked best first
  * (bm25, then newest) in keyset pages with a signed, opaque cursor; members whose username
  * starts with `q` on the first page. The same rate limit as the page: SEARCH_RATE_LIMITER,
  * per address for anonymous callers (shared with the page), per token otherwise.

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../../env'
-import { setFlash } from '../../lib/flash'
+import { setFlash } from '../../middleware/flash'
 import { HttpError } from '../../lib/http-error'
 import { requireUser } from '../../middleware/session'
 import { ApiTokensPage } from './settings-views'

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../../env'
-import { getDevOutboxEmail, listDevOutboxEmails } from '../../queue/queries'
+import { getDevOutboxEmail, listDevOutboxEmails } from '../email/queries'
 import { DevMailPage } from './views'
 
 /** Host names that only this machine can reach. */

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { setCookie } from 'hono/cookie'
 import type { AppEnv } from '../../env'
-import { setFlash } from '../../lib/flash'
+import { setFlash } from '../../middleware/flash'
 import { readForm } from '../../lib/forms'
 import { HttpError } from '../../lib/http-error'
 import { isLang } from '../../lib/i18n'

@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { Bindings } from '../../env'
-import { logError, safeErrorText } from '../../lib/log'
+import { safeErrorText } from '../../db/errors'
+import { logError } from '../../middleware/log'
 import type { LiveEvent } from './events'
 
 /** At most this many followers are told live about a new post (one hub call each). */
@@ -10,7 +11,7 @@ export const LIVE_FANOUT_MAX = 1000
  * Only followers seen this recently are told about a new post: an open tab loads pages (and
  * `GET /live` on every reconnect), which keeps `last_seen_at` within minutes. Waking one hub
  * per follower regardless created a Durable Object for every follower of every post: under
- * `npm run stress` that stalled workerd and grew its memory (issue 14, point 0).
+ * `npm run stress` that stalled workerd and grew its memory.
  */
 export const LIVE_RECENT_MS = 30 * 60 * 1000
 

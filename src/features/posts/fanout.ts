@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { createPrimaryDb, type Db } from '../../db/client'
 import { timelineEntries } from '../../db/schema'
 import type { Bindings } from '../../env'
-import { safeErrorText } from '../../lib/log'
+import { safeErrorText } from '../../db/errors'
 
 /**
  * Bounded fan-out. A post by an author with at most `threshold` followers is copied into

@@ -1,34 +1,21 @@
-import { Hono, type Context } from 'hono'
+import { Hono } from 'hono'
 import type { AppEnv } from '../../env'
-import { cursorFrom, pagingFrom } from '../../lib/cursor'
-import { setFlash } from '../../lib/flash'
+import { pagingFrom } from '../../middleware/paging'
+import { setFlash } from '../../middleware/flash'
 import { readForm, validateForm } from '../../lib/forms'
-import { isHtmxFragmentRequest } from '../../lib/htmx'
+import { isHtmxFragmentRequest } from '../../middleware/htmx'
 import { avatarUrl } from '../../lib/gravatar'
 import { HttpError } from '../../lib/http-error'
 import { deferSession, requireUser, withSessionBatch } from '../../middleware/session'
 import { PostPage } from '../../views/components'
-import { isFollowing, isFollowingRead, listFollowedAmong } from '../follows/queries'
+import { isFollowing, isFollowingRead } from '../follows/queries'
 import { userPostsRead } from '../posts/queries'
-import {
-  getUserByUsername,
-  listFollowers,
-  listFollowing,
-  updateProfile,
-  userByUsernameRead,
-  userIdByUsername,
-} from './queries'
+import { getUserByUsername, updateProfile, userByUsernameRead, userIdByUsername } from './queries'
 import { profileSchema } from './schemas'
 import { ErrorFragment } from '../../views/errors'
-import { EditProfilePage, ProfilePage, UserListItems, UserListPage, UserPopup } from './views'
+import { EditProfilePage, ProfilePage, UserPopup } from './views'
 
 export const usersRoutes = new Hono<AppEnv>()
-
-async function userFromPath(c: Context<AppEnv>) {
-  const user = await getUserByUsername(c.var.db, c.req.param('username') ?? '')
-  if (!user) throw new HttpError(404, 'errors.userNotFound')
-  return user
-}
 
 // One D1 round trip: the session, the member, their posts and the Follow state in one batch.
 usersRoutes.get('/user/:username', deferSession, async (c) => {
@@ -83,35 +70,6 @@ usersRoutes.get('/user/:username/popup', async (c) => {
   const following = viewer && viewer.id !== user.id ? await isFollowing(db, viewer.id, user.id) : false
   return c.html(<UserPopup t={t} lang={lang} user={user} viewer={viewer} following={following} />)
 })
-
-for (const kind of ['followers', 'following'] as const) {
-  usersRoutes.get(`/user/:username/${kind}`, async (c) => {
-    const { db, t } = c.var
-    const user = await userFromPath(c)
-    const before = cursorFrom(c)
-    const page = await (kind === 'followers' ? listFollowers : listFollowing)(db, user.id, { before })
-    // A member gets a Follow/Unfollow button beside each person: one query for the page.
-    const viewer = c.var.user
-    const followed = viewer
-      ? await listFollowedAmong(
-          db,
-          viewer.id,
-          page.items.map((item) => item.id),
-        )
-      : new Set<number>()
-    const buttons = { viewerId: viewer?.id, followed }
-    c.header('Vary', 'HX-Request')
-    if (isHtmxFragmentRequest(c)) {
-      const baseUrl = `/user/${encodeURIComponent(user.username)}/${kind}`
-      return c.html(<UserListItems t={t} page={page} baseUrl={baseUrl} {...buttons} />)
-    }
-    const title =
-      kind === 'followers'
-        ? t('follows.followersOf', { username: user.username })
-        : t('follows.followingOf', { username: user.username })
-    return c.render(<UserListPage t={t} user={user} kind={kind} page={page} {...buttons} />, { title })
-  })
-}
 
 usersRoutes.get('/settings/profile', requireUser, (c) => {
   const { t } = c.var
