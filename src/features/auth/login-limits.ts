@@ -4,41 +4,65 @@ import { ipBucket } from '../../lib/ip-bucket'
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/password'
 import { clearRateLimit, hitRateLimit, refundRateLimit, type RateLimitRule } from '../../lib/rate-limit'
 import { getUserByLogin, updatePasswordHash } from '../users/queries'
+import { deviceNonce } from './device-cookie'
 
 /**
  * Login limits, shared by every way of logging in (the form, HTTP Basic on the API). Each
  * attempt is counted *before* the password is checked, in one atomic upsert per counter, so
  * 40 parallel guesses cannot all slip past a read-then-count check; a success gives its
  * count back.
+ *
+ * Two kinds of attempt (OWASP's device cookies, device-cookie.ts):
+ * - from a browser that logged in as this member before (a valid device cookie): counted
+ *   against that device's own budget only — strangers cannot touch it, so however many
+ *   guesses they make, the owner's browser still gets in;
+ * - from anywhere else ("untrusted"): counted per address, per (account, address) and per
+ *   account. These share the account's lock-out.
  */
 export const LOGIN_LIMITS = {
-  /** All attempts from one address (an IPv6 client's whole /64), whatever the account. */
+  /** All untrusted attempts from one address (an IPv6 client's whole /64), whatever the account. */
   perIp: { limit: 20, windowMs: 15 * 60 * 1000 },
   /** One account from one address: a stranger's guesses lock out only the stranger. */
   perAccountAndIp: { limit: 10, windowMs: 15 * 60 * 1000 },
-  /** One account from everywhere: stops a guesser spread over many addresses. */
+  /** One account from everywhere untrusted: stops a guesser spread over many addresses. */
   perAccount: { limit: 100, windowMs: 60 * 60 * 1000 },
+  /** One known device: the owner's own typos, never anyone else's. */
+  perDevice: { limit: 10, windowMs: 15 * 60 * 1000 },
 } satisfies Record<string, RateLimitRule>
 
 export type LoginAttempt = {
   /** The member the identifier names, or null (an unknown name costs the same). */
   user: User | null
-  keys: { ip: string; accountAndIp: string; account: string }
+  keys: { device: string } | { ip: string; accountAndIp: string; account: string }
 }
 
 export type LoginGate = { allowed: true; attempt: LoginAttempt } | { allowed: false; retryAfterSeconds: number }
 
+/** A device cookie as the request sent it, and the key it must be signed with. */
+export type DeviceCookie = { secret: string; value: string }
+
 /**
- * Resolves the identifier (username or email) and counts one attempt against the address,
- * the (account, address) pair and the account. The account is the member's id, so a
- * username and its email share one budget; an unknown identifier gets its own key. Counters
- * are hit in that order and the first one over its limit stops the rest, so a blocked
- * address does not keep eating the account's shared ceiling. Call `recordLoginResult` after
- * checking the password.
+ * Resolves the identifier (username or email) and counts one attempt. With a device cookie
+ * signed for that very member, against the device's budget alone. Otherwise against the
+ * address, the (account, address) pair and the account: the account is the member's id, so
+ * a username and its email share one budget; an unknown identifier gets its own key.
+ * Counters are hit in that order and the first one over its limit stops the rest, so a
+ * blocked address does not keep eating the account's shared ceiling. Call
+ * `recordLoginResult` after checking the password.
  */
-export async function checkLoginAttempt(db: Db, input: { login: string; ip: string }): Promise<LoginGate> {
+export async function checkLoginAttempt(
+  db: Db,
+  input: { login: string; ip: string; device?: DeviceCookie | null },
+): Promise<LoginGate> {
   const login = input.login.trim()
   const user = login ? await getUserByLogin(db, login) : null
+  const nonce = user && input.device ? await deviceNonce(input.device, user) : null
+  if (nonce) {
+    const keys = { device: `login:device:${nonce}` }
+    const state = await hitRateLimit(db, keys.device, LOGIN_LIMITS.perDevice)
+    if (state.limited) return { allowed: false, retryAfterSeconds: state.retryAfterSeconds }
+    return { allowed: true, attempt: { user, keys } }
+  }
   const account = user ? `user:${user.id}` : `name:${login.toLowerCase()}`
   const ip = ipBucket(input.ip)
   const keys = {
@@ -59,16 +83,20 @@ export async function checkLoginAttempt(db: Db, input: { login: string; ip: stri
 }
 
 /**
- * A failure stays counted. A success clears the (account, address) failures and gives back
- * the one attempt it cost the address and the account; the account's cross-address ceiling
- * is not reset, or a member logging in would wipe a distributed guesser's progress.
+ * A failure stays counted. A success from a known device forgets that device's failures
+ * (its next cookie has a new nonce anyway). An untrusted success clears the (account,
+ * address) failures and gives back the one attempt it cost the address and the account;
+ * the account's cross-address ceiling is not reset, or a member logging in would wipe a
+ * distributed guesser's progress.
  */
 export async function recordLoginResult(db: Db, attempt: LoginAttempt, ok: boolean): Promise<void> {
   if (!ok) return
+  const { keys } = attempt
+  if ('device' in keys) return clearRateLimit(db, keys.device)
   await Promise.all([
-    clearRateLimit(db, attempt.keys.accountAndIp),
-    refundRateLimit(db, attempt.keys.ip),
-    refundRateLimit(db, attempt.keys.account),
+    clearRateLimit(db, keys.accountAndIp),
+    refundRateLimit(db, keys.ip),
+    refundRateLimit(db, keys.account),
   ])
 }
 
@@ -84,7 +112,7 @@ export type LoginResult =
  */
 export async function attemptLogin(
   db: Db,
-  input: { login: string; password: string; ip: string },
+  input: { login: string; password: string; ip: string; device?: DeviceCookie | null },
   verify: typeof verifyPassword = verifyPassword,
 ): Promise<LoginResult> {
   const gate = await checkLoginAttempt(db, input)
@@ -94,6 +122,9 @@ export async function attemptLogin(
   const ok = user !== null && check.ok
   await recordLoginResult(db, gate.attempt, ok)
   if (!ok || !user) return { ok: false, reason: 'invalid' }
-  if (check.needsRehash) await updatePasswordHash(db, user.id, await hashPassword(input.password))
-  return { ok: true, user }
+  if (!check.needsRehash) return { ok: true, user }
+  // The member as they now are: a device cookie issued next is bound to the new hash.
+  const passwordHash = await hashPassword(input.password)
+  await updatePasswordHash(db, user.id, passwordHash)
+  return { ok: true, user: { ...user, passwordHash } }
 }

@@ -10,6 +10,7 @@ import { safeNext } from '../../lib/safe-next'
 import { createSession, invalidateSession } from '../../lib/session'
 import { deleteSessionCookie, setSessionCookie } from '../../middleware/session'
 import { createUser } from '../users/queries'
+import { issueDeviceCookie, readDeviceCookie } from './device-cookie'
 import { attemptLogin } from './login-limits'
 import { resetPassword } from './reset/routes'
 import { loginSchema, registerSchema } from './schemas'
@@ -82,7 +83,13 @@ auth.post('/login', async (c) => {
   if (!parsed.ok) return again(t(parsed.errors.login ?? parsed.errors.password ?? 'auth.invalidLogin'))
 
   // Counted before the password is checked (see login-limits.ts): parallel guesses get 429.
-  const result = await attemptLogin(db, { login: parsed.data.login, password: parsed.data.password, ip })
+  // A browser that logged in as this member before has a budget of its own (device cookie).
+  const result = await attemptLogin(db, {
+    login: parsed.data.login,
+    password: parsed.data.password,
+    ip,
+    device: readDeviceCookie(c),
+  })
   if (!result.ok && result.reason === 'limited') {
     c.header('Retry-After', String(result.retryAfterSeconds))
     return again(t('auth.tooManyAttempts'), 429)
@@ -94,6 +101,7 @@ auth.post('/login', async (c) => {
   if (c.var.session) await invalidateSession(db, c.var.session.id)
   const { token } = await createSession(db, user.id, remember)
   setSessionCookie(c, token, remember)
+  await issueDeviceCookie(c, user)
   return c.redirect(next, 303)
 })
 
