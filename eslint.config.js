@@ -66,6 +66,36 @@ export default tseslint.config(
       ],
     },
   },
+  // A feature's actions are the writes the site and the API share: plain inputs (db, runtime,
+  // member), never a request's Context, so neither app's plumbing leaks into them.
+  {
+    files: ['src/features/*/actions.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^hono(/|$)', message: 'An action takes plain inputs, not a Hono Context.' },
+            { regex: '/routes(\\.tsx?)?$', message: 'An action is called by routes, never the other way.' },
+          ],
+        },
+      ],
+    },
+  },
+  // Routes you can grep: every path is written out where it is registered, never built.
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression[callee.object.name=/(^(app|apiApp|auth|resetPassword)|Routes)$/][callee.property.name=/^(get|post|put|patch|delete|all|route)$/][arguments.0.type=/^(TemplateLiteral|BinaryExpression|Identifier|MemberExpression|CallExpression)$/]',
+          message: 'Write the route path out as a string literal, so a search for the URL finds its handler.',
+        },
+      ],
+    },
+  },
   {
     files: ['scripts/**/*.mjs', 'e2e/**/*.mjs', 'bench/**/*.mjs'],
     languageOptions: {

@@ -23,7 +23,7 @@ import { HttpError } from './lib/http-error'
 import { createTranslator, DEFAULT_LANGUAGE } from './lib/i18n'
 import { cacheControl } from './middleware/cache-control'
 import { detectLanguage } from './middleware/language'
-import { allowedMethods } from './middleware/method-not-allowed'
+import { methodNotAllowed } from './middleware/method-not-allowed'
 import { requestId } from './middleware/request-id'
 import { withDb } from './middleware/db'
 import { edgeCache } from './middleware/edge-cache'
@@ -112,14 +112,10 @@ export function createApp() {
 
   // A path that exists with another method is 405 with `Allow` (RFC 9110), not 404.
   app.notFound((c) => {
-    // A handler of this very method may also answer "not found" (an unknown id, a page
-    // switched off): that stays 404.
-    const allowed = allowedMethods(app, c.req.path)
-    if (allowed.length === 0 || allowed.includes(c.req.method)) return renderError(c, 404)
+    // (Paths under /api never get here: the API answers its own, as JSON.)
+    const allowed = methodNotAllowed(app, c.req.method, c.req.path)
+    if (!allowed) return renderError(c, 404)
     c.header('Allow', allowed.join(', '))
-    if (c.req.path.startsWith('/api/')) {
-      return c.json({ error: 'method_not_allowed', message: tOf(c)('errors.methodNotAllowed.text') }, 405)
-    }
     return renderError(c, 405)
   })
 

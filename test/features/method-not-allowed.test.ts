@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
-import { allowedMethods } from '../../src/middleware/method-not-allowed'
+import { apiApp } from '../../src/features/api/app'
+import { allowedMethods, methodNotAllowed } from '../../src/middleware/method-not-allowed'
+import { ApiClient } from '../api/contract'
 import { Client, loggedIn, makeUser } from '../helpers'
 
 describe('wrong method on an existing path', () => {
@@ -45,5 +47,24 @@ describe('wrong method on an existing path', () => {
     expect(allowedMethods(app, '/auth/login')).toEqual(['GET', 'HEAD', 'POST'])
     expect(allowedMethods(app, '/auth/logout')).toEqual(['GET', 'HEAD', 'POST'])
     expect(allowedMethods(app, '/nothing-here')).toEqual([])
+  })
+
+  it('is one decision for the site and the API: the API adds only OPTIONS (its CORS preflight)', async () => {
+    const app = createApp()
+    expect(methodNotAllowed(app, 'PUT', '/explore')).toEqual(['GET', 'HEAD'])
+    expect(methodNotAllowed(app, 'GET', '/explore')).toBeNull()
+    expect(methodNotAllowed(app, 'GET', '/no/such/page')).toBeNull()
+    expect(methodNotAllowed(apiApp, 'PATCH', '/api/posts/1', ['OPTIONS'])).toEqual(['GET', 'DELETE', 'HEAD', 'OPTIONS'])
+    expect(methodNotAllowed(apiApp, 'DELETE', '/api/posts/1', ['OPTIONS'])).toBeNull()
+    // Every route counts, not only documented operations: the document and its reference page.
+    const api = new ApiClient()
+    for (const path of ['/api/openapi.json', '/api/docs']) {
+      const response = await api.api('PUT', path)
+      expect(response.status, path).toBe(405)
+      expect(response.headers.get('allow'), path).toBe('GET, HEAD, OPTIONS')
+    }
+    const follow = await api.api('PATCH', '/api/users/1/follow')
+    expect(follow.status).toBe(405)
+    expect(follow.headers.get('allow')).toBe('DELETE, OPTIONS, POST')
   })
 })

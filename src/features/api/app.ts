@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { isMessageKey, type MessageKey } from '../../lib/i18n'
 import { withApiDb } from '../../middleware/db'
+import { methodNotAllowed } from '../../middleware/method-not-allowed'
 import { reportUnexpectedError } from '../email/admin-alerts'
 import { docsRoutes } from './docs'
 import { ApiError, errorResponse, knownErrorResponse } from './errors'
@@ -108,23 +109,12 @@ export const OPENAPI_CONFIG = {
 apiApp.doc31('/openapi.json', OPENAPI_CONFIG)
 apiApp.route('/', docsRoutes)
 
-/** Method and path pattern of every documented operation, for 405 answers. */
-function operations(): { method: string; pattern: RegExp }[] {
-  return apiApp.openAPIRegistry.definitions.flatMap((def) => {
-    if (def.type !== 'route') return []
-    const source = `/api${def.route.path}`.replace(/\{[^}]+\}/g, '[^/]+')
-    return [{ method: def.route.method.toUpperCase(), pattern: new RegExp(`^${source}/?$`) }]
-  })
-}
-let known: ReturnType<typeof operations> | null = null
-
-// Unknown paths → 404, known paths with another method → 405 with `Allow`. JSON either way.
+// Unknown paths → 404, known paths with another method → 405 with `Allow`, as on the site
+// (OPTIONS is answered everywhere: the CORS preflight). JSON either way.
 apiApp.all('/*', (c) => {
-  known ??= [...operations(), { method: 'GET', pattern: /^\/api\/(openapi\.json|docs)\/?$/ }]
-  const path = new URL(c.req.url).pathname
-  const allowed = known.filter((op) => op.pattern.test(path)).map((op) => op.method)
-  if (allowed.length === 0) return errorResponse(c, 404)
-  c.header('Allow', [...new Set([...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'])].join(', '))
+  const allowed = methodNotAllowed(apiApp, c.req.method, c.req.path, ['OPTIONS'])
+  if (!allowed) return errorResponse(c, 404)
+  c.header('Allow', allowed.join(', '))
   return errorResponse(c, 405)
 })
 

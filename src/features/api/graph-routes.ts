@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { followUser, isFollowing, unfollowUser } from '../follows/queries'
 import { notifyMembers } from '../live/notify'
+import { runtimeOf } from '../../middleware/runtime'
 import { getMemberById, listFollowers, listFollowing } from '../users/queries'
 import { ApiError, errorResponses } from './errors'
 import { requireToken, type ApiEnv } from './middleware'
@@ -58,7 +59,7 @@ async function target(c: { var: ApiEnv['Variables'] }, id: number) {
 async function answerWithStats(c: Context<ApiEnv>, id: number) {
   const updated = (await getMemberById(c.var.db, id))!
   const { username, postCount, followerCount, followingCount } = updated
-  notifyMembers(c, [
+  notifyMembers(runtimeOf(c), [
     { userId: id, event: { type: 'stats', user: { id, username, postCount, followerCount, followingCount } } },
   ])
   return c.json(userJson(updated, false), 200)

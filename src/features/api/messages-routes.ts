@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import type { User } from '../../db/schema'
 import { hitRateLimit } from '../../lib/rate-limit'
 import { notifyMembers } from '../live/notify'
+import { runtimeOf } from '../../middleware/runtime'
 import {
   deleteOwnMessage,
   getConversationSide,
@@ -157,7 +158,7 @@ export function registerMessageRoutes(api: OpenAPIHono<ApiEnv>) {
     // Like the page: reading the newest messages marks the thread read (badge included).
     if (conversation && before === null) {
       const unread = await markConversationRead(c.var.db, me.id, conversation)
-      if (unread !== null) notifyMembers(c, [{ userId: me.id, event: { type: 'unread', count: unread } }])
+      if (unread !== null) notifyMembers(runtimeOf(c), [{ userId: me.id, event: { type: 'unread', count: unread } }])
     }
     const path = threadPath(other.username)
     return c.json(
@@ -178,7 +179,7 @@ export function registerMessageRoutes(api: OpenAPIHono<ApiEnv>) {
       }
     }
     const { message, recipientUnread } = await sendMessage(c.var.db, me.id, other.id, body)
-    notifyMembers(c, [
+    notifyMembers(runtimeOf(c), [
       {
         userId: other.id,
         event: {
@@ -207,7 +208,7 @@ export function registerMessageRoutes(api: OpenAPIHono<ApiEnv>) {
     if (message.senderId !== me.id) throw new ApiError(403, 'messages.notYours')
     const result = await deleteOwnMessage(c.var.db, me.id, message)
     if (!result.deleted) throw new ApiError(404, 'messages.notFound')
-    notifyMembers(c, [
+    notifyMembers(runtimeOf(c), [
       {
         userId: message.recipientId,
         event: { type: 'message-deleted', messageId: message.id, unread: result.recipientUnread },

@@ -1,17 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { detectPostLanguage } from '../../lib/language-detect'
-import { listFollowerIds } from '../follows/queries'
-import { LIVE_FANOUT_MAX, LIVE_RECENT_MS, notifyLater } from '../live/notify'
-import {
-  createPost,
-  deletePost,
-  getPostById,
-  listExplorePosts,
-  listHomeTimeline,
-  listUserPosts,
-} from '../posts/queries'
-import { fanoutOf } from '../posts/fanout'
+import { runtimeOf } from '../../middleware/runtime'
+import { deleteOwnPost, publishPost } from '../posts/actions'
+import { getPostById, listExplorePosts, listHomeTimeline, listUserPosts } from '../posts/queries'
 import { getMemberById } from '../users/queries'
 import { ApiError, errorResponses } from './errors'
 import { claimIdempotencyKey, IDEMPOTENCY_KEY_PATTERN, recordIdempotentPost, requestHash } from './idempotency'
@@ -138,26 +129,13 @@ export function registerPostRoutes(api: OpenAPIHono<ApiEnv>) {
       }
       formKey = claim.formKey
     }
-    const post = await createPost(
-      db,
-      c.var.user!,
+    const { post, duplicate } = await publishPost(db, runtimeOf(c), c.var.user!, {
       body,
-      await detectPostLanguage(body),
-      Date.now(),
-      formKey ?? crypto.randomUUID(),
-      fanoutOf(c.env),
-    )
-    if (key !== undefined && !post.duplicate) await recordIdempotentPost(db, tokenId, key, post.id)
-    // A racing twin of this request made the post: answer it, notify nobody twice.
-    if (post.duplicate) return created(c, postJson(post), true)
-    // As from the form: followers' open home timelines show "N new posts" (after the answer).
-    notifyLater(c, async () =>
-      (await listFollowerIds(c.var.db, post.author.id, LIVE_FANOUT_MAX, Date.now() - LIVE_RECENT_MS)).map((userId) => ({
-        userId,
-        event: { type: 'post' as const },
-      })),
-    )
-    return created(c, postJson(post), false)
+      formKey: formKey ?? crypto.randomUUID(),
+    })
+    if (key !== undefined && !duplicate) await recordIdempotentPost(db, tokenId, key, post.id)
+    // A racing twin of this request made the post: answer it as a repeat.
+    return created(c, postJson(post), duplicate)
   })
 
   api.openapi(getOne, async (c) => {
@@ -167,9 +145,8 @@ export function registerPostRoutes(api: OpenAPIHono<ApiEnv>) {
   })
 
   api.openapi(remove, async (c) => {
-    // The site's own delete (posts/queries.ts): timelines, translations and the count in one batch.
-    const result = await deletePost(c.var.db, c.req.valid('param').id, c.var.user!.id, fanoutOf(c.env))
-    if (!result.ok && result.reason === 'not-found') throw new ApiError(404, 'posts.notFound')
+    const result = await deleteOwnPost(c.var.db, runtimeOf(c), c.var.user!, c.req.valid('param').id)
+    if (!result.ok && result.error === 'not-found') throw new ApiError(404, 'posts.notFound')
     if (!result.ok) throw new ApiError(403, 'posts.notYours')
     return c.body(null, 204)
   })

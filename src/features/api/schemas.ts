@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { PATH_ID_PATTERN } from '../../lib/path-id'
 import { emailSchema, passwordSchema, usernameSchema } from '../auth/schemas'
 import { postSchema } from '../posts/schemas'
 import { profileSchema } from '../users/schemas'
@@ -18,7 +19,7 @@ export const link = z.string().openapi({ example: '/api/users/1' })
 export const idParam = (name: string) =>
   z
     .string()
-    .regex(/^[1-9]\d{0,14}$/, 'api.error.badId')
+    .regex(PATH_ID_PATTERN, 'api.error.badId')
     .transform(Number)
     .openapi({ param: { name, in: 'path', required: true }, example: '1' })
 

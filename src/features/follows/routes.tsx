@@ -12,6 +12,7 @@ import { getUserById, getUserByUsername, listFollowers, listFollowing } from '..
 import { ProfileStats, UserListItems, UserListPage } from '../users/views'
 import { cursorFrom } from '../../middleware/paging'
 import { notifyLater } from '../live/notify'
+import { runtimeOf } from '../../middleware/runtime'
 import { followUser, listFollowedAmong, unfollowUser } from './queries'
 import { FollowButton } from './views'
 
@@ -44,7 +45,7 @@ async function changeFollow(c: Context<AppEnv>, action: 'follow' | 'unfollow') {
   if (action === 'follow') await followUser(db, viewer.id, target.id)
   else await unfollowUser(db, viewer.id, target.id)
   // The followed member's own profile, if open, shows the new follower count.
-  notifyLater(c, async () => {
+  notifyLater(runtimeOf(c), async () => {
     const updated = await getUserById(db, target.id)
     return updated ? [{ userId: target.id, event: { type: 'stats', user: statsOf(updated) } }] : []
   })

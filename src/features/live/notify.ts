@@ -1,7 +1,6 @@
-import type { Context } from 'hono'
 import type { Bindings } from '../../env'
 import { safeErrorText } from '../../db/errors'
-import { logError } from '../../middleware/log'
+import type { Runtime } from '../../middleware/runtime'
 import type { LiveEvent } from './events'
 
 /** At most this many followers are told live about a new post (one hub call each). */
@@ -20,10 +19,9 @@ export const LIVE_RECENT_MS = 30 * 60 * 1000
  * response (`waitUntil`), so the writer never waits for it; a hub that cannot be reached
  * costs a log line, never the request — the next page load shows the right numbers anyway.
  * `work` may compute the recipients first (e.g. read follower ids) off the request path.
- * Any app's context will do (the site's or the API's): only the bindings and waitUntil are used.
  */
-export function notifyLater(c: Context, work: () => Promise<Array<{ userId: number; event: LiveEvent }>>) {
-  const hubs = (c.env as Bindings).MEMBER_HUB
+export function notifyLater(runtime: Runtime, work: () => Promise<Array<{ userId: number; event: LiveEvent }>>) {
+  const hubs = runtime.env.MEMBER_HUB
   if (!hubs) return
   const run = (async () => {
     const targets = await work()
@@ -32,17 +30,13 @@ export function notifyLater(c: Context, work: () => Promise<Array<{ userId: numb
     )
     const failed = results.find((r) => r.status === 'rejected')
     if (failed) throw (failed as PromiseRejectedResult).reason
-  })().catch((error: unknown) => logError(c, error))
-  try {
-    c.executionCtx.waitUntil(run)
-  } catch {
-    // No execution context (app.request in a unit test): the promise still runs.
-  }
+  })().catch((error: unknown) => runtime.logError(error))
+  runtime.waitUntil(run)
 }
 
 /** Shorthand for events whose recipients are known. */
-export function notifyMembers(c: Context, targets: Array<{ userId: number; event: LiveEvent }>) {
-  notifyLater(c, async () => targets)
+export function notifyMembers(runtime: Runtime, targets: Array<{ userId: number; event: LiveEvent }>) {
+  notifyLater(runtime, async () => targets)
 }
 
 /** How long a background job waits for a hub before it gives up on a push. */

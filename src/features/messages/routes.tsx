@@ -12,6 +12,7 @@ import { hitRateLimit } from '../../lib/rate-limit'
 import { deferSession, requireUser, toLogin, withSessionBatch } from '../../middleware/session'
 import { ErrorFragment, ErrorPage } from '../../views/errors'
 import { notifyMembers } from '../live/notify'
+import { runtimeOf } from '../../middleware/runtime'
 import { getUserById, getUserByUsername, userByUsernameRead, userIdByUsername } from '../users/queries'
 import { deleteOwnMessage, getMessageById, sendMessage } from './queries'
 import { inboxRead, markPairReadReads, pairConversationArg, threadRead } from './pages'
@@ -94,7 +95,7 @@ messagesRoutes.get('/messages/:username', deferSession, async (c) => {
   if (badge !== null) {
     user.unreadMessageCount = badge
     // Other tabs of the reader update their badge.
-    notifyMembers(c, [{ userId: user.id, event: { type: 'unread', count: badge } }])
+    notifyMembers(runtimeOf(c), [{ userId: user.id, event: { type: 'unread', count: badge } }])
   }
   return c.render(<ThreadPage t={t} lang={lang} viewerId={user.id} other={other} page={page} />, {
     title: t('messages.threadTitle', { username: other.username }),
@@ -146,7 +147,7 @@ messagesRoutes.post('/messages/:username', async (c) => {
   }
 
   const { message, recipientUnread } = await sendMessage(db, user.id, other.id, parsed.data.body)
-  notifyMembers(c, [
+  notifyMembers(runtimeOf(c), [
     {
       userId: other.id,
       event: {
@@ -176,7 +177,7 @@ messagesRoutes.post('/messages/:username/read', async (c) => {
   const [other, unread] = results
   if (!other) throw new HttpError(404, 'errors.userNotFound')
   if (other.id === user.id) return notYourself(c)
-  if (unread !== null) notifyMembers(c, [{ userId: user.id, event: { type: 'unread', count: unread } }])
+  if (unread !== null) notifyMembers(runtimeOf(c), [{ userId: user.id, event: { type: 'unread', count: unread } }])
   if (isHtmxFragmentRequest(c)) return c.body(null, 204)
   return c.redirect(`/messages/${encodeURIComponent(other.username)}`, 303)
 })
@@ -192,7 +193,7 @@ messagesRoutes.post('/message/:id/delete', async (c) => {
   if (message.senderId !== user.id) throw new HttpError(403, 'messages.notYours')
   const result = await deleteOwnMessage(db, user.id, message)
   if (!result.deleted) throw new HttpError(404, 'messages.notFound')
-  notifyMembers(c, [
+  notifyMembers(runtimeOf(c), [
     {
       userId: message.recipientId,
       event: { type: 'message-deleted', messageId: message.id, unread: result.recipientUnread },

@@ -5,24 +5,16 @@ import { setFlash } from '../../middleware/flash'
 import { readForm, validateForm } from '../../lib/forms'
 import { isHtmx, isHtmxFragmentRequest } from '../../middleware/htmx'
 import { HttpError } from '../../lib/http-error'
-import { detectPostLanguage } from '../../lib/language-detect'
+import { parsePathId } from '../../lib/path-id'
 import { referringPath } from '../../lib/referring-page'
 import { safeNext } from '../../lib/safe-next'
 import { avatarUrl } from '../../lib/gravatar'
+import { runtimeOf } from '../../middleware/runtime'
 import { deferSession, requireUser, toLogin, withSessionBatch } from '../../middleware/session'
 import { PostPage } from '../../views/components'
-import { listFollowerIds, listWhoToFollow } from '../follows/queries'
-import { LIVE_FANOUT_MAX, LIVE_RECENT_MS, notifyLater } from '../live/notify'
-import { fanoutOf } from './fanout'
-import {
-  createPost,
-  deletePost,
-  exploreRead,
-  getPostById,
-  homeTimelineRead,
-  listHomeTimeline,
-  postByIdRead,
-} from './queries'
+import { listWhoToFollow } from '../follows/queries'
+import { deleteOwnPost, publishPost } from './actions'
+import { exploreRead, getPostById, homeTimelineRead, listHomeTimeline, postByIdRead } from './queries'
 import { formKeySchema, postSchema } from './schemas'
 import { WhoToFollow } from '../follows/views'
 import { DeleteConfirmPage, ExplorePage, HomePage, PostCreated, PostForm, PostPageView } from './views'
@@ -83,19 +75,10 @@ postsRoutes.post('/', requireUser, async (c) => {
     )
   }
 
-  const body = parsed.data.body
-  const post = await createPost(db, user, body, await detectPostLanguage(body), Date.now(), key.data, fanoutOf(c.env))
-  // Followers' open home timelines show "N new posts". The follower list is read after the
-  // response; past LIVE_FANOUT_MAX followers the rest see the post on their next page load.
-  if (!post.duplicate) {
-    notifyLater(c, async () =>
-      (await listFollowerIds(db, user.id, LIVE_FANOUT_MAX, Date.now() - LIVE_RECENT_MS)).map((userId) => ({
-        userId,
-        event: { type: 'post' },
-      })),
-    )
-  }
-  if (htmx) return c.html(<PostCreated t={t} lang={lang} post={post} duplicate={post.duplicate} />)
+  // An old form without a key is never a repeat.
+  const formKey = key.data ?? crypto.randomUUID()
+  const { post, duplicate } = await publishPost(db, runtimeOf(c), user, { body: parsed.data.body, formKey })
+  if (htmx) return c.html(<PostCreated t={t} lang={lang} post={post} duplicate={duplicate} />)
   setFlash(c, 'posts.live')
   return c.redirect('/', 303)
 })
@@ -119,9 +102,9 @@ postsRoutes.get('/explore', deferSession, async (c) => {
 
 /** The numeric id in `:id`, or a 404 (also for ids that are not numbers). */
 function postIdFromPath(c: Context<AppEnv>): number {
-  const raw = c.req.param('id') ?? ''
-  if (!/^[1-9]\d{0,15}$/.test(raw)) throw new HttpError(404, 'posts.notFound')
-  return Number(raw)
+  const id = parsePathId(c.req.param('id'))
+  if (id === null) throw new HttpError(404, 'posts.notFound')
+  return id
 }
 
 /** The post named by `:id`, or a 404. */
@@ -169,12 +152,10 @@ postsRoutes.get('/post/:id/delete', requireUser, async (c) => {
 })
 
 postsRoutes.post('/post/:id/delete', requireUser, async (c) => {
-  const raw = c.req.param('id')
-  const postId = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : null
-  if (postId === null) throw new HttpError(404, 'posts.notFound')
-  const result = await deletePost(c.var.db, postId, c.var.user!.id, fanoutOf(c.env))
+  const postId = postIdFromPath(c)
+  const result = await deleteOwnPost(c.var.db, runtimeOf(c), c.var.user!, postId)
   if (!result.ok) {
-    throw result.reason === 'forbidden' ? new HttpError(403, 'posts.notYours') : new HttpError(404, 'posts.notFound')
+    throw result.error === 'not-yours' ? new HttpError(403, 'posts.notYours') : new HttpError(404, 'posts.notFound')
   }
   const form = await readForm(c.req)
   const from = pageOf(c)

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../../env'
 import { isHtmxFragmentRequest } from '../../middleware/htmx'
 import { HttpError } from '../../lib/http-error'
+import { parsePathId } from '../../lib/path-id'
 import { logError } from '../../middleware/log'
 import { hitRateLimit, type RateLimitRule } from '../../lib/rate-limit'
 import { requireUser } from '../../middleware/session'
@@ -27,7 +28,7 @@ export const TRANSLATE_LIMIT: RateLimitRule = { limit: 30, windowMs: 10 * 60 * 1
 translateRoutes.post('/translate/:postId', requireUser, async (c) => {
   const { db, t, lang } = c.var
   const user = c.var.user!
-  const postId = /^[1-9]\d{0,15}$/.test(c.req.param('postId')) ? Number(c.req.param('postId')) : null
+  const postId = parsePathId(c.req.param('postId'))
   if (postId === null) throw new HttpError(404)
 
   const limit = await hitRateLimit(db, `translate:user:${user.id}`, TRANSLATE_LIMIT)
