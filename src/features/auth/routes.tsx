@@ -9,6 +9,7 @@ import { ipBucket } from '../../lib/ip-bucket'
 import { safeNext } from '../../lib/safe-next'
 import { createSession, invalidateSession } from '../../lib/session'
 import { deleteSessionCookie, setSessionCookie } from '../../middleware/session'
+import { closeLiveSessions } from '../live/notify'
 import { createUser } from '../users/queries'
 import { issueDeviceCookie, readDeviceCookie } from './device-cookie'
 import { attemptLogin } from './login-limits'
@@ -97,8 +98,13 @@ auth.post('/login', async (c) => {
   if (!result.ok) return again(t('auth.invalidLogin'))
   const { user } = result
 
-  // A fresh session every login: an id planted before login is never promoted.
-  if (c.var.session) await invalidateSession(db, c.var.session.id)
+  // A fresh session every login: an id planted before login is never promoted. The old
+  // session's live sockets end with it (a copy of its cookie elsewhere included).
+  const replaced = c.var.session
+  if (replaced) {
+    await invalidateSession(db, replaced.id)
+    await closeLiveSessions(c.env, replaced.userId, [replaced.id])
+  }
   const { token } = await createSession(db, user.id, remember)
   setSessionCookie(c, token, remember)
   await issueDeviceCookie(c, user)
@@ -106,7 +112,12 @@ auth.post('/login', async (c) => {
 })
 
 auth.post('/logout', async (c) => {
-  if (c.var.session) await invalidateSession(c.var.db, c.var.session.id)
+  const session = c.var.session
+  if (session) {
+    await invalidateSession(c.var.db, session.id)
+    // Its live sockets close now: one opened with a stolen copy of the cookie gets nothing more.
+    await closeLiveSessions(c.env, session.userId, [session.id])
+  }
   deleteSessionCookie(c)
   setFlash(c, 'auth.loggedOut')
   return c.redirect('/auth/login', 303)

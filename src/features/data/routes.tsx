@@ -9,6 +9,7 @@ import { HttpError } from '../../lib/http-error'
 import { verifyPassword } from '../../lib/password'
 import { hitRateLimit, type RateLimitRule } from '../../lib/rate-limit'
 import { deleteSessionCookie, requireUser } from '../../middleware/session'
+import { closeLiveSessions } from '../live/notify'
 import { enqueueJob, getActiveJob, getUserJob, listUserJobs, requeueFailedJob, startJob } from './jobs/queries'
 import { baseUrl } from '../../views/email'
 import { deleteAccountSchema, jobIdSchema } from './schemas'
@@ -187,6 +188,8 @@ dataRoutes.post('/settings/delete-account', requireUser, async (c) => {
       })
       .onConflictDoNothing(),
   ])
+  // Every session ended, so every live socket closes too.
+  await closeLiveSessions(c.env, user.id, 'all')
   // If this send is lost, the stuck-job check queues the job again within 15 minutes.
   const job = await getActiveJob(db, user.id, 'delete-account')
   if (job) await enqueueJob(c.env.JOBS_QUEUE, job.id)

@@ -6,9 +6,40 @@ import { renderLiveEvent, type SocketState } from './views'
 
 /** The header the Worker uses to tell the hub the language of the page that connects. */
 export const LIVE_LANG_HEADER = 'X-Live-Lang'
+/** The session the socket was opened with, and when that session expires (epoch ms). */
+export const LIVE_SESSION_HEADER = 'X-Live-Session'
+export const LIVE_SESSION_EXPIRES_HEADER = 'X-Live-Session-Expires'
+
+/**
+ * A socket lives at most this long, whatever its session's lifetime: a "remember me"
+ * session lasts 30 days, and a socket is not re-checked once open. The page reconnects
+ * through a fresh upgrade, which checks the session again.
+ */
+export const LIVE_SOCKET_MAX_MS = 24 * 60 * 60 * 1000
+/** Open sockets per member (one a tab); more upgrades are refused until one closes. */
+export const LIVE_SOCKETS_PER_MEMBER = 20
+
+/**
+ * Close codes. A socket whose session ended gets 1008 (policy): the live channel does not
+ * reconnect on it. A socket whose time is up gets 1012 (service restart), on which it does:
+ * its new upgrade is checked like any other.
+ */
+export const CLOSE_SESSION_ENDED = 1008
+export const CLOSE_TIME_UP = 1012
+
+/**
+ * What the hub knows of each socket besides its rendering state: the session it was opened
+ * with (revoking that session closes it) and when it must end (its session's expiry, or
+ * LIVE_SOCKET_MAX_MS after it opened, whichever is first). `endsAt` 0 marks a socket already
+ * being closed.
+ */
+export type SocketTag = { sessionId: string; endsAt: number }
+type Attachment = SocketState & SocketTag
 
 /** Storage key of the member's latest export event (replayed to a page that connects late). */
 const EXPORT_KEY = 'export'
+/** Storage key of the time the kept export event is to be forgotten. */
+const EXPORT_FORGET_KEY = 'export-forget-at'
 /** A finished export's last state is kept this long for late pages, then forgotten (alarm). */
 export const EXPORT_KEEP_MS = 60 * 60 * 1000
 
@@ -20,25 +51,90 @@ export const EXPORT_KEEP_MS = 60 * 60 * 1000
  * fragments for each socket in that socket's language.
  */
 export class MemberHub extends DurableObject<Bindings> {
-  /** Accepts a WebSocket handed over by `GET /live` (which checked session and Origin). */
+  /**
+   * Accepts a WebSocket handed over by `GET /live` (which checked session and Origin), tagged
+   * with its session and its end. Past LIVE_SOCKETS_PER_MEMBER open sockets → 429.
+   */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket') {
       return new Response('Expected a WebSocket upgrade', { status: 426 })
     }
+    const sessionId = request.headers.get(LIVE_SESSION_HEADER)
+    const expiresAt = Number(request.headers.get(LIVE_SESSION_EXPIRES_HEADER))
+    if (!sessionId || !Number.isSafeInteger(expiresAt)) return new Response('Missing session', { status: 400 })
+    const now = Date.now()
+    this.closeTimeUp(now)
+    if (this.openSockets().length >= LIVE_SOCKETS_PER_MEMBER) return new Response(null, { status: 429 })
     const requested = request.headers.get(LIVE_LANG_HEADER)
     const { 0: client, 1: server } = new WebSocketPair()
     this.ctx.acceptWebSocket(server)
-    const state: SocketState = { lang: isLang(requested) ? requested : DEFAULT_LANGUAGE, newPosts: 0 }
-    server.serializeAttachment(state)
+    const attachment: Attachment = {
+      lang: isLang(requested) ? requested : DEFAULT_LANGUAGE,
+      newPosts: 0,
+      sessionId,
+      endsAt: Math.min(expiresAt, now + LIVE_SOCKET_MAX_MS),
+    }
+    server.serializeAttachment(attachment)
+    await this.scheduleAlarm()
     return new Response(null, { status: 101, webSocket: client })
+  }
+
+  /**
+   * Sockets not yet being closed, with their attachments. One accepted before sockets were
+   * tagged counts as long over: the next sweep closes it and its page reconnects.
+   */
+  private openSockets(): Array<{ ws: WebSocket; state: Attachment }> {
+    const open: Array<{ ws: WebSocket; state: Attachment }> = []
+    for (const ws of this.ctx.getWebSockets()) {
+      const state = ws.deserializeAttachment() as Attachment | null
+      if (state?.endsAt === 0) continue
+      open.push({ ws, state: state?.endsAt ? state : ({ ...state, sessionId: '', endsAt: 1 } as Attachment) })
+    }
+    return open
+  }
+
+  /** Marks a socket as ending (no more pushes, not counted) and closes it. */
+  private end(ws: WebSocket, state: Attachment, code: number): void {
+    try {
+      ws.serializeAttachment({ ...state, endsAt: 0 })
+      ws.close(code, code === CLOSE_SESSION_ENDED ? 'session ended' : 'reconnect')
+    } catch {
+      // Already closed.
+    }
+  }
+
+  /** Closes the sockets whose time is up; the rest stay. */
+  private closeTimeUp(now: number): void {
+    for (const { ws, state } of this.openSockets()) if (state.endsAt <= now) this.end(ws, state, CLOSE_TIME_UP)
+  }
+
+  /**
+   * Closes the sockets opened with these sessions (or all of the member's) at once: the
+   * sessions were revoked (logout, password reset, account deletion, a revoked device).
+   * Returns how many were closed.
+   */
+  async closeSessions(sessionIds: readonly string[] | 'all'): Promise<number> {
+    const revoked = sessionIds === 'all' ? null : new Set(sessionIds)
+    let closed = 0
+    for (const { ws, state } of this.openSockets()) {
+      if (revoked && !revoked.has(state.sessionId)) continue
+      this.end(ws, state, CLOSE_SESSION_ENDED)
+      closed += 1
+    }
+    return closed
   }
 
   /** Pushes an event to every open socket of the member; returns how many got it. */
   async notify(event: LiveEvent): Promise<number> {
     if (event.type === 'export') await this.keepExport(event)
+    const now = Date.now()
     let sent = 0
-    for (const ws of this.ctx.getWebSockets()) {
-      const state = ws.deserializeAttachment() as SocketState
+    for (const { ws, state } of this.openSockets()) {
+      // Checked at each push too: an alarm may run late, a push must not.
+      if (state.endsAt <= now) {
+        this.end(ws, state, CLOSE_TIME_UP)
+        continue
+      }
       // Export progress goes only to the pages that show that export.
       if (event.type === 'export' && state.export !== event.job.id) continue
       if (event.type === 'post') {
@@ -57,7 +153,7 @@ export class MemberHub extends DurableObject<Bindings> {
 
   /** How many sockets the member has open (tests and diagnostics). */
   async socketCount(): Promise<number> {
-    return this.ctx.getWebSockets().length
+    return this.openSockets().length
   }
 
   /**
@@ -68,18 +164,40 @@ export class MemberHub extends DurableObject<Bindings> {
   private async keepExport(event: Extract<LiveEvent, { type: 'export' }>): Promise<void> {
     await this.ctx.storage.put(EXPORT_KEY, event)
     if (event.job.state === 'done' || event.job.state === 'failed') {
-      await this.ctx.storage.setAlarm(Date.now() + EXPORT_KEEP_MS)
+      await this.ctx.storage.put(EXPORT_FORGET_KEY, Date.now() + EXPORT_KEEP_MS)
+      await this.scheduleAlarm()
     }
   }
 
+  /**
+   * One alarm serves two clocks: the first socket's end and the kept export's forgetting.
+   * It is set to the earlier of the two, and set again after each run.
+   */
+  private async scheduleAlarm(): Promise<void> {
+    const ends = this.openSockets().map(({ state }) => state.endsAt)
+    const forgetAt = await this.ctx.storage.get<number>(EXPORT_FORGET_KEY)
+    const next = Math.min(...ends, forgetAt ?? Infinity)
+    if (next === Infinity) return
+    const current = await this.ctx.storage.getAlarm()
+    if (current === null || next < current) await this.ctx.storage.setAlarm(next)
+  }
+
   override async alarm(): Promise<void> {
-    const kept = await this.ctx.storage.get<Extract<LiveEvent, { type: 'export' }>>(EXPORT_KEY)
-    if (kept && (kept.job.state === 'done' || kept.job.state === 'failed')) await this.ctx.storage.delete(EXPORT_KEY)
+    const now = Date.now()
+    this.closeTimeUp(now)
+    const forgetAt = await this.ctx.storage.get<number>(EXPORT_FORGET_KEY)
+    if (forgetAt !== undefined && forgetAt <= now) {
+      const kept = await this.ctx.storage.get<Extract<LiveEvent, { type: 'export' }>>(EXPORT_KEY)
+      if (kept && (kept.job.state === 'done' || kept.job.state === 'failed')) await this.ctx.storage.delete(EXPORT_KEY)
+      await this.ctx.storage.delete(EXPORT_FORGET_KEY)
+    }
+    await this.scheduleAlarm()
   }
 
   /** A page shows export `id`: it gets that export's pushes from now on, and the latest state now. */
   private async watchExport(ws: WebSocket, id: number): Promise<void> {
-    const state = ws.deserializeAttachment() as SocketState
+    const state = ws.deserializeAttachment() as Attachment
+    if (!state || !(state.endsAt > 0)) return
     state.export = id
     ws.serializeAttachment(state)
     const kept = await this.ctx.storage.get<Extract<LiveEvent, { type: 'export' }>>(EXPORT_KEY)
@@ -100,7 +218,8 @@ export class MemberHub extends DurableObject<Bindings> {
     }
     const { type, id } = (parsed ?? {}) as { type?: unknown; id?: unknown }
     if (type === 'seen') {
-      const state = ws.deserializeAttachment() as SocketState
+      const state = ws.deserializeAttachment() as Attachment
+      if (!state || !(state.endsAt > 0)) return
       state.newPosts = 0
       ws.serializeAttachment(state)
     } else if (type === 'export-watch' && typeof id === 'number' && Number.isSafeInteger(id) && id > 0) {

@@ -56,12 +56,8 @@ export async function notifyMemberNow(
 ): Promise<boolean> {
   const hubs = env.MEMBER_HUB
   if (!hubs) return false
-  let timer: ReturnType<typeof setTimeout> | undefined
   try {
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from the hub within ${timeoutMs} ms`)), timeoutMs)
-    })
-    await Promise.race([hubs.getByName(String(userId)).notify(event), timeout])
+    await withinTime(hubs.getByName(String(userId)).notify(event), timeoutMs)
     return true
   } catch (error) {
     console.warn(
@@ -74,7 +70,48 @@ export async function notifyMemberNow(
       }),
     )
     return false
+  }
+}
+
+/** `work`, or a rejection once `ms` have passed without an answer. */
+async function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from the hub within ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([work, timeout])
   } finally {
     clearTimeout(timer)
+  }
+}
+
+/** How long a revocation waits for the hub before it gives up on closing sockets. */
+export const CLOSE_TIMEOUT_MS = 2000
+
+/**
+ * Closes the live sockets of a member's sessions — the ones named, or all of them — when
+ * those sessions end (logout, password reset, account deletion, a revoked device), so a
+ * socket opened with a stolen cookie stops receiving at once. Awaited by the request that
+ * revokes, so the member's next write is never pushed to a socket of a dead session. It
+ * never throws and never waits longer than `timeoutMs`: a hub that cannot be reached costs
+ * a log line (its sockets still end at their session's expiry, within a day). True when
+ * the hub did it.
+ */
+export async function closeLiveSessions(
+  env: Pick<Bindings, 'MEMBER_HUB'>,
+  userId: number,
+  sessionIds: readonly string[] | 'all',
+  timeoutMs = CLOSE_TIMEOUT_MS,
+): Promise<boolean> {
+  const hubs = env.MEMBER_HUB
+  if (!hubs) return false
+  if (sessionIds !== 'all' && sessionIds.length === 0) return true
+  try {
+    await withinTime(hubs.getByName(String(userId)).closeSessions(sessionIds), timeoutMs)
+    return true
+  } catch (error) {
+    console.warn(JSON.stringify({ level: 'warn', event: 'live.close-failed', userId, error: safeErrorText(error) }))
+    return false
   }
 }

@@ -9,6 +9,7 @@ import { ipBucket } from '../../../lib/ip-bucket'
 import { clientIp, hitRateLimit, type RateLimitRule } from '../../../lib/rate-limit'
 import { deleteSessionCookie } from '../../../middleware/session'
 import { sendEmail, sendEmailWithRetry } from '../../email/send'
+import { closeLiveSessions } from '../../live/notify'
 import { baseUrl } from '../../../views/email'
 import { getUserByEmail, getUserById } from '../../users/queries'
 import { renderPasswordChangedEmail, renderResetEmail } from './emails'
@@ -135,7 +136,9 @@ resetPassword.post('/:token', async (c) => {
   const now = Date.now()
   if (!(await completePasswordReset(db, { token, userId: row.userId, passwordHash }, now))) return invalidLink(c)
 
-  // Every session of the user is gone, this browser's included if it had one.
+  // Every session of the user is gone, this browser's included if it had one, and so are
+  // their live sockets: whoever held a session learns nothing more.
+  await closeLiveSessions(c.env, row.userId, 'all')
   if (c.var.session?.userId === row.userId) deleteSessionCookie(c)
 
   const user = await getUserById(db, row.userId)
