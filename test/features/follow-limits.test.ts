@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FOLLOW_LIMIT } from '../../src/features/follows/routes'
+import { FOLLOW_LIMIT } from '../../src/features/follows/actions'
 import { hitRateLimit } from '../../src/lib/rate-limit'
 import { db, loggedIn, makeUser } from '../helpers'
 

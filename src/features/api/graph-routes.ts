@@ -1,8 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
-import type { Context } from 'hono'
-import { followUser, isFollowing, unfollowUser } from '../follows/queries'
-import { notifyMembers } from '../live/notify'
 import { runtimeOf } from '../../middleware/runtime'
+import { followMember, unfollowMember, type FollowOutcome } from '../follows/actions'
 import { getMemberById, listFollowers, listFollowing } from '../users/queries'
 import { ApiError, errorResponses } from './errors'
 import { requireToken, type ApiEnv } from './middleware'
@@ -32,6 +30,7 @@ const follow = createRoute({
   path: '/users/{id}/follow',
   tags: ['Social graph'],
   summary: 'Follow a member (following twice changes nothing)',
+  description: 'Follows and unfollows share one budget with the site’s buttons: 60 per member per 10 minutes.',
   security: [{ bearer: [] }],
   middleware: [requireToken] as const,
   request: { params: idParams },
@@ -43,6 +42,7 @@ const unfollow = createRoute({
   path: '/users/{id}/follow',
   tags: ['Social graph'],
   summary: 'Unfollow a member',
+  description: 'Follows and unfollows share one budget with the site’s buttons: 60 per member per 10 minutes.',
   security: [{ bearer: [] }],
   middleware: [requireToken] as const,
   request: { params: idParams },
@@ -55,14 +55,14 @@ async function target(c: { var: ApiEnv['Variables'] }, id: number) {
   return user
 }
 
-/** The followed member as it now stands; their open profile gets the new counts live. */
-async function answerWithStats(c: Context<ApiEnv>, id: number) {
-  const updated = (await getMemberById(c.var.db, id))!
-  const { username, postCount, followerCount, followingCount } = updated
-  notifyMembers(runtimeOf(c), [
-    { userId: id, event: { type: 'stats', user: { id, username, postCount, followerCount, followingCount } } },
-  ])
-  return c.json(userJson(updated, false), 200)
+/** The followed member as it now stands, or why not. */
+function memberOf(outcome: FollowOutcome) {
+  if (outcome.ok) return userJson(outcome.member, false)
+  if (outcome.error === 'rate-limited') {
+    throw new ApiError(429, undefined, { headers: { 'Retry-After': String(outcome.retryAfter) } })
+  }
+  if (outcome.error === 'yourself') throw new ApiError(422, 'follows.notYourself')
+  throw new ApiError(404, 'errors.userNotFound')
 }
 
 export function registerGraphRoutes(api: OpenAPIHono<ApiEnv>) {
@@ -81,18 +81,12 @@ export function registerGraphRoutes(api: OpenAPIHono<ApiEnv>) {
   })
 
   api.openapi(follow, async (c) => {
-    const me = c.var.user!
-    const user = await target(c, c.req.valid('param').id)
-    if (user.id === me.id) throw new ApiError(422, 'follows.notYourself')
-    if (!(await isFollowing(c.var.db, me.id, user.id))) await followUser(c.var.db, me.id, user.id)
-    return answerWithStats(c, user.id)
+    const outcome = await followMember(c.var.db, runtimeOf(c), c.var.user!, { id: c.req.valid('param').id })
+    return c.json(memberOf(outcome), 200)
   })
 
   api.openapi(unfollow, async (c) => {
-    const me = c.var.user!
-    const user = await target(c, c.req.valid('param').id)
-    if (user.id === me.id) throw new ApiError(422, 'follows.notYourself')
-    await unfollowUser(c.var.db, me.id, user.id)
-    return answerWithStats(c, user.id)
+    const outcome = await unfollowMember(c.var.db, runtimeOf(c), c.var.user!, { id: c.req.valid('param').id })
+    return c.json(memberOf(outcome), 200)
   })
 }

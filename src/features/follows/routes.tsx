@@ -1,70 +1,54 @@
 import { Hono, type Context } from 'hono'
-import type { User } from '../../db/schema'
 import type { AppEnv } from '../../env'
 import { setFlash } from '../../middleware/flash'
 import { isHtmxFragmentRequest } from '../../middleware/htmx'
 import { HttpError } from '../../lib/http-error'
-import { hitRateLimit, type RateLimitRule } from '../../lib/rate-limit'
 import { referringPath } from '../../lib/referring-page'
 import { safeNext } from '../../lib/safe-next'
+import { runtimeOf } from '../../middleware/runtime'
 import { requireUser } from '../../middleware/session'
-import { getUserById, getUserByUsername, listFollowers, listFollowing } from '../users/queries'
+import { getUserByUsername, listFollowers, listFollowing } from '../users/queries'
 import { ProfileStats, UserListItems, UserListPage } from '../users/views'
 import { cursorFrom } from '../../middleware/paging'
-import { notifyLater } from '../live/notify'
-import { runtimeOf } from '../../middleware/runtime'
-import { followUser, listFollowedAmong, unfollowUser } from './queries'
+import { followMember, unfollowMember, type FollowOutcome } from './actions'
+import { listFollowedAmong } from './queries'
 import { FollowButton } from './views'
 
 export const followsRoutes = new Hono<AppEnv>()
 
-/** Follows and unfollows per member: each one writes timeline rows, so toggling is bounded. */
-export const FOLLOW_LIMIT = { limit: 60, windowMs: 10 * 60 * 1000 } satisfies RateLimitRule
-
-const statsOf = (user: User) => ({
-  id: user.id,
-  username: user.username,
-  postCount: user.postCount,
-  followerCount: user.followerCount,
-  followingCount: user.followingCount,
+followsRoutes.post('/follow/:username', requireUser, async (c) => {
+  const outcome = await followMember(c.var.db, runtimeOf(c), c.var.user!, { username: c.req.param('username') })
+  return answerFollow(c, 'follow', outcome)
 })
 
-followsRoutes.post('/follow/:username', requireUser, (c) => changeFollow(c, 'follow'))
-followsRoutes.post('/unfollow/:username', requireUser, (c) => changeFollow(c, 'unfollow'))
+followsRoutes.post('/unfollow/:username', requireUser, async (c) => {
+  const outcome = await unfollowMember(c.var.db, runtimeOf(c), c.var.user!, { username: c.req.param('username') })
+  return answerFollow(c, 'unfollow', outcome)
+})
 
-/** Follow or unfollow from a button: htmx gets the new button and counts, a form a redirect. */
-async function changeFollow(c: Context<AppEnv>, action: 'follow' | 'unfollow') {
-  const { db, t } = c.var
-  const viewer = c.var.user!
-  const limit = await hitRateLimit(db, `follow:user:${viewer.id}`, FOLLOW_LIMIT)
-  if (limit.limited) throw new HttpError(429, 'errors.tooMany.text', limit.retryAfterSeconds)
-  const target = await getUserByUsername(db, c.req.param('username') ?? '')
-  if (!target) throw new HttpError(404, 'errors.userNotFound')
-  if (target.id === viewer.id) throw new HttpError(400, 'follows.notYourself')
-
-  if (action === 'follow') await followUser(db, viewer.id, target.id)
-  else await unfollowUser(db, viewer.id, target.id)
-  // The followed member's own profile, if open, shows the new follower count.
-  notifyLater(runtimeOf(c), async () => {
-    const updated = await getUserById(db, target.id)
-    return updated ? [{ userId: target.id, event: { type: 'stats', user: statsOf(updated) } }] : []
-  })
-
-  const profileUrl = `/user/${encodeURIComponent(target.username)}`
+/** The answer to a Follow/Unfollow button: htmx gets the new button and counts, a form a redirect. */
+function answerFollow(c: Context<AppEnv>, action: 'follow' | 'unfollow', outcome: FollowOutcome) {
+  const { t } = c.var
+  if (!outcome.ok) {
+    if (outcome.error === 'rate-limited') throw new HttpError(429, 'errors.tooMany.text', outcome.retryAfter)
+    if (outcome.error === 'yourself') throw new HttpError(400, 'follows.notYourself')
+    throw new HttpError(404, 'errors.userNotFound')
+  }
+  const member = outcome.member
+  const profileUrl = `/user/${encodeURIComponent(member.username)}`
   if (isHtmxFragmentRequest(c)) {
-    const updated = (await getUserById(db, target.id)) ?? target
     // From a user popup: that popup's button and counts (they have their own ids).
     const popup = c.req.query('in') === 'popup'
     return c.html(
       <>
         <FollowButton
           t={t}
-          username={target.username}
-          userId={target.id}
+          username={member.username}
+          userId={member.id}
           following={action === 'follow'}
           popup={popup}
         />
-        <ProfileStats t={t} user={updated} oob popup={popup} />
+        <ProfileStats t={t} user={member} oob popup={popup} />
       </>,
     )
   }
