@@ -3,7 +3,10 @@
 // the newest five minutes old (so the relative time has a known text), and `bob`, a
 // member the accessibility and screenshot runs log in as, and `exporter`, whose 20,000
 // received messages (from `penpal`, years old, read) make a data export long enough — about
-// 40 chunks — to watch its progress arrive over the live channel.
+// 40 chunks — to watch its progress arrive over the live channel. Bob also has a session
+// whose password was typed long ago (for the confirm-password step) and alice a pending
+// change of email address (for the page behind its link).
+import { createHash } from 'node:crypto'
 import { DERIVED_ROWS_SQL, hashPassword } from '../scripts/sql-helpers.mjs'
 
 export const SEEDED_PASSWORD = 'e2e-seeded-pass'
@@ -14,6 +17,13 @@ export const SPANISH_POST = 'Bob: hoy leí un libro muy bueno sobre jardines.'
 export const EXPORTER = 'exporter'
 export const EXPORTER_MESSAGES = 20000
 export const FRESH_POST = 'Alice: a fresh post from five minutes ago.'
+
+/** Bob's session cookie whose last password entry is too old for sensitive changes. */
+export const STALE_SESSION = 'e2estalesessionbobaaaaaa.e2estalesecretbobaaaaaaa'
+/** The token of alice's pending email change (the link's last path segment). */
+export const EMAIL_CHANGE_TOKEN = 'e2econfirmemailtokenforalicezzzz'
+
+const sha256 = (text) => createHash('sha256').update(text).digest('hex')
 
 const quote = (value) => `'${String(value).replaceAll("'", "''")}'`
 
@@ -32,6 +42,11 @@ export function buildE2eSeedSql(now = Date.now()) {
       (1, 1, 2, 'Coffee at the bakery on Friday?', ${now - 2 * hour}),
       (1, 2, 1, 'Sure, see you there!', ${now - hour});`,
     `UPDATE users SET unread_message_count = 1 WHERE id = 1;`,
+    `INSERT INTO sessions (id, user_id, secret_hash, persistent, created_at, last_verified_at, expires_at, browser, os, last_used_at, reauthenticated_at)
+      VALUES (${quote(STALE_SESSION.split('.')[0])}, 2, ${quote(sha256(STALE_SESSION.split('.')[1]))}, 1, ${now - 2 * hour},
+      ${now - 2 * hour}, ${now + 30 * 24 * hour}, 'Firefox 133', 'Linux', ${now - hour}, ${now - 2 * hour});`,
+    `INSERT INTO email_change_tokens (token_hash, user_id, new_email, created_at, expires_at)
+      VALUES (${quote(sha256(EMAIL_CHANGE_TOKEN))}, 1, 'alice.new@example.com', ${now}, ${now + 24 * hour});`,
     // No posts and no follows: they show nowhere public, only in their own export.
     `INSERT INTO users (id, username, email, password_hash, about_me, language, last_seen_at, created_at) VALUES
       (3, ${quote(EXPORTER)}, 'exporter@example.com', ${quote(hash)}, '', 'en', ${now - hour}, ${now - 400 * 24 * hour}),

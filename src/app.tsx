@@ -4,6 +4,7 @@ import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
 import type { AppEnv } from './env'
+import { accountRoutes } from './features/account/routes'
 import { auth } from './features/auth/routes'
 import { dataRoutes } from './features/data/routes'
 import { followsRoutes } from './features/follows/routes'
@@ -16,7 +17,6 @@ import { translateRoutes } from './features/translate/routes'
 import { usersRoutes } from './features/users/routes'
 import { devRoutes } from './features/dev/routes'
 import { apiApp } from './features/api/app'
-import { apiSettingsRoutes } from './features/api/settings-routes'
 import { takeFlash } from './middleware/flash'
 import { isHtmx } from './middleware/htmx'
 import { HttpError } from './lib/http-error'
@@ -107,7 +107,7 @@ export function createApp() {
   app.route('/', messagesRoutes)
   app.route('/', liveRoutes)
   app.route('/', dataRoutes)
-  app.route('/', apiSettingsRoutes)
+  app.route('/', accountRoutes)
   app.route('/', searchRoutes)
 
   // A path that exists with another method is 405 with `Allow` (RFC 9110), not 404.

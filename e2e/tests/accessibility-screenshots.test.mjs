@@ -5,8 +5,8 @@ import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { join, relative } from 'node:path'
 import { after, before, test } from 'node:test'
-import { ALICE, BOB, SEEDED_PASSWORD } from '../seed.mjs'
-import { launchBrowser, logIn, newContext, screenshotDir } from '../lib.mjs'
+import { ALICE, BOB, EMAIL_CHANGE_TOKEN, SEEDED_PASSWORD, STALE_SESSION } from '../seed.mjs'
+import { BASE_URL, launchBrowser, logIn, newContext, screenshotDir } from '../lib.mjs'
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
@@ -22,7 +22,31 @@ const PAGES = [
   { name: 'your-data', path: '/settings/data', member: true },
   { name: 'inbox', path: '/messages', member: true },
   { name: 'thread', path: `/messages/${ALICE}`, member: true },
-  { name: 'api-tokens', path: '/settings/api-tokens', member: true },
+  { name: 'sessions', path: '/settings/sessions', member: true },
+  { name: 'account', path: '/settings/account', member: true },
+  {
+    name: 'token-created',
+    path: '/settings/sessions',
+    member: true,
+    submit: async (page) => {
+      await page.fill('#field-name', 'Screenshot token')
+      await page.locator('#api-tokens form button[type=submit]').last().click()
+      await page.locator('#new-token').waitFor()
+    },
+  },
+  // Bob's seeded session typed its password two hours ago: a sensitive change asks again.
+  {
+    name: 'confirm-password',
+    path: '/settings/account',
+    stale: true,
+    submit: async (page) => {
+      await page.fill('#field-email', 'bob.elsewhere@example.com')
+      await page.locator('form[action="/settings/email"] button[type=submit]').click()
+      await page.locator('#field-current_password').waitFor()
+    },
+  },
+  { name: 'confirm-email', path: `/auth/confirm-email/${EMAIL_CHANGE_TOKEN}` },
+  { name: 'email-link-invalid', path: '/auth/confirm-email/unknown', status: 410 },
   { name: 'not-found', path: '/user/nobody_here', status: 404 },
   { name: 'post', path: '/post/1' },
   { name: 'post-member', path: '/post/1', member: true },
@@ -63,11 +87,13 @@ for (const colorScheme of ['light', 'dark']) {
     const visitor = await newContext(browser, { colorScheme, bypassCSP: true })
     const member = await newContext(browser, { colorScheme, bypassCSP: true })
     await logIn(await member.newPage(), BOB, SEEDED_PASSWORD)
+    const stale = await newContext(browser, { colorScheme, bypassCSP: true })
+    await stale.addCookies([{ name: 'session', value: STALE_SESSION, url: BASE_URL }])
     const dir = screenshotDir()
 
     for (const spec of PAGES) {
       await t.test(`${spec.name} (${spec.path})`, async (st) => {
-        const page = await (spec.member ? member : visitor).newPage()
+        const page = await (spec.stale ? stale : spec.member ? member : visitor).newPage()
         const response = await page.goto(spec.path)
         assert.equal(response.status(), spec.status ?? 200)
         if (spec.submit) await spec.submit(page)
@@ -113,5 +139,6 @@ for (const colorScheme of ['light', 'dark']) {
     }
     await visitor.close()
     await member.close()
+    await stale.close()
   })
 }

@@ -3,6 +3,9 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
 
 // Times are integers: UTC epoch milliseconds everywhere.
 
+// The email delivery tables (sent emails, dev outbox, dead letters, admin alerts).
+export * from './schema-email'
+
 export const users = sqliteTable(
   'users',
   {
@@ -45,6 +48,16 @@ export const sessions = sqliteTable(
     createdAt: integer('created_at').notNull(),
     lastVerifiedAt: integer('last_verified_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
+    // What Settings → Sessions shows: the browser and system the session was opened from (a
+    // summary, never the User-Agent itself) and the country Cloudflare saw (null: unknown).
+    browser: text('browser'),
+    os: text('os'),
+    country: text('country'),
+    // Last use, written at most every few minutes (not a write per request).
+    lastUsedAt: integer('last_used_at').notNull().default(0),
+    // When the password was last typed in this session (login, or the confirm step before a
+    // sensitive change, which needs it within the last 10 minutes). 0: not in this session.
+    reauthenticatedAt: integer('reauthenticated_at').notNull().default(0),
   },
   (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
 )
@@ -153,65 +166,24 @@ export const passwordResetTokens = sqliteTable(
   ],
 )
 
-/** Idempotency keys of emails the transport accepted: a redelivered message is a no-op. */
-export const sentEmails = sqliteTable(
-  'sent_emails',
-  {
-    idempotencyKey: text('idempotency_key').primaryKey(),
-    sentAt: integer('sent_at').notNull(),
-  },
-  (t) => [index('sent_emails_sent_idx').on(t.sentAt)],
-)
-
-/** The dev outbox of the `log` transport, shown at /dev/mail (development only). */
-export const devOutbox = sqliteTable(
-  'dev_outbox',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    to: text('to').notNull(),
-    subject: text('subject').notNull(),
-    text: text('text').notNull(),
-    html: text('html').notNull(),
-    idempotencyKey: text('idempotency_key').notNull(),
-    createdAt: integer('created_at').notNull(),
-  },
-  (t) => [index('dev_outbox_created_idx').on(t.createdAt, t.id)],
-)
-
 /**
- * Emails that could not be delivered: messages parked in the dead-letter queue after
- * their last retry (`reason = 'dead-letter'`) and bodies that were not valid messages
- * (`reason = 'invalid'`). Nothing is dropped silently.
+ * A pending change of a member's email address: the link sent to the new address, stored
+ * as SHA-256(token) like reset links, single use (`used_at`, `claim_nonce`), one hour.
  */
-export const emailDeadLetters = sqliteTable(
-  'email_dead_letters',
+export const emailChangeTokens = sqliteTable(
+  'email_change_tokens',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    messageId: text('message_id').notNull(),
-    queue: text('queue').notNull(),
-    reason: text('reason').notNull(),
-    idempotencyKey: text('idempotency_key'),
-    to: text('to'),
-    subject: text('subject'),
-    body: text('body').notNull(),
-    attempts: integer('attempts').notNull(),
+    tokenHash: text('token_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    newEmail: text('new_email').notNull(),
     createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    claimNonce: text('claim_nonce'),
   },
-  (t) => [
-    uniqueIndex('email_dead_letters_message_idx').on(t.messageId, t.queue),
-    index('email_dead_letters_created_idx').on(t.createdAt),
-  ],
-)
-
-/** One row per distinct alert (error fingerprint): at most one email per window. */
-export const adminAlerts = sqliteTable(
-  'admin_alerts',
-  {
-    fingerprint: text('fingerprint').primaryKey(),
-    lastSentAt: integer('last_sent_at').notNull(),
-    count: integer('count').notNull(),
-  },
-  (t) => [index('admin_alerts_last_sent_idx').on(t.lastSentAt)],
+  (t) => [index('email_change_tokens_user_idx').on(t.userId), index('email_change_tokens_expires_idx').on(t.expiresAt)],
 )
 
 /**
@@ -357,6 +329,8 @@ export const apiTokens = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     secretHash: text('secret_hash').notNull(),
+    /** What the member called it ("backup script"); '' for tokens made before names. */
+    name: text('name').notNull().default(''),
     createdAt: integer('created_at').notNull(),
     lastUsedAt: integer('last_used_at'),
     expiresAt: integer('expires_at').notNull(),
@@ -390,7 +364,7 @@ export type User = typeof users.$inferSelect
 export type Post = typeof posts.$inferSelect
 export type Session = typeof sessions.$inferSelect
 export type PasswordResetToken = typeof passwordResetTokens.$inferSelect
-export type DevOutboxEmail = typeof devOutbox.$inferSelect
+export type EmailChangeToken = typeof emailChangeTokens.$inferSelect
 export type Conversation = typeof conversations.$inferSelect
 export type Message = typeof messages.$inferSelect
 export type ApiToken = typeof apiTokens.$inferSelect

@@ -54,12 +54,21 @@ export function sessionDuration(persistent: boolean): number {
   return persistent ? PERSISTENT_SESSION_MS : BROWSER_SESSION_MS
 }
 
-/** Creates a session row and returns it with the token to put in the cookie. */
+/** Where a session was opened from, as Settings → Sessions lists it (null: not known). */
+export type SessionDevice = { browser: string | null; os: string | null; country: string | null }
+
+const UNKNOWN_DEVICE: SessionDevice = { browser: null, os: null, country: null }
+
+/**
+ * Creates a session row and returns it with the token to put in the cookie. A session
+ * starts with a login, so it counts as a fresh password entry (`reauthenticatedAt`).
+ */
 export async function createSession(
   db: Db,
   userId: number,
   persistent: boolean,
   now = Date.now(),
+  device: SessionDevice = UNKNOWN_DEVICE,
 ): Promise<{ session: Session; token: string }> {
   const id = randomString()
   const secret = randomString()
@@ -71,6 +80,9 @@ export async function createSession(
     createdAt: now,
     lastVerifiedAt: now,
     expiresAt: now + sessionDuration(persistent),
+    ...device,
+    lastUsedAt: now,
+    reauthenticatedAt: now,
   }
   await db.insert(sessions).values(session)
   return { session, token: `${id}.${secret}` }
@@ -101,6 +113,11 @@ const sessionColumns = {
   createdAt: sql<number>`${sessions.createdAt}`.as('session_created_at'),
   lastVerifiedAt: sessions.lastVerifiedAt,
   expiresAt: sessions.expiresAt,
+  browser: sessions.browser,
+  os: sessions.os,
+  country: sessions.country,
+  lastUsedAt: sessions.lastUsedAt,
+  reauthenticatedAt: sessions.reauthenticatedAt,
 }
 
 /** A session and its member, as the session lookup returns them. */
@@ -138,6 +155,11 @@ function sessionRow(r: Row): SessionRow {
       createdAt: r.session_created_at as number,
       lastVerifiedAt: r.last_verified_at as number,
       expiresAt: r.expires_at as number,
+      browser: r.browser as string | null,
+      os: r.os as string | null,
+      country: r.country as string | null,
+      lastUsedAt: r.last_used_at as number,
+      reauthenticatedAt: r.reauthenticated_at as number,
     },
     user: userRow(r),
   }

@@ -11,8 +11,11 @@ import { referringPath } from '../lib/referring-page'
 import { safeNext } from '../lib/safe-next'
 import { createTranslator, isLang } from '../lib/i18n'
 import { logError } from './log'
+import { requestCountry, summarizeUserAgent } from '../lib/user-agent'
+import type { Session } from '../db/schema'
 import {
   checkSession,
+  createSession,
   parseSessionToken,
   refreshSession,
   sessionDuration,
@@ -22,7 +25,7 @@ import {
   type SessionToken,
 } from '../lib/session'
 
-/** "Last seen" is written at most this often per user, not on every request. */
+/** "Last seen" (per member) and a session's "last used" are written at most this often. */
 const LAST_SEEN_INTERVAL = 5 * 60 * 1000
 
 /**
@@ -60,6 +63,20 @@ export function isSecureUrl(url: string): boolean {
 export function isSecureParsed(url: string): boolean {
   const parsed = new URL(url)
   return parsed.protocol === 'https:' || !LOCAL_HOSTS.has(parsed.hostname)
+}
+
+/**
+ * Logs a member in on this browser: a new session (noting the browser, system and country
+ * it was opened from, for Settings → Sessions) and its cookie. The country comes from
+ * Cloudflare's `request.cf` in production only: `wrangler dev` and the tests hand the Worker
+ * a placeholder `cf` (always the United States), so locally the place is "unknown".
+ */
+export async function startSession(c: Context<AppEnv>, userId: number, persistent: boolean): Promise<Session> {
+  const country = c.env.ENVIRONMENT === 'production' ? requestCountry(c.req.raw.cf) : null
+  const device = { ...summarizeUserAgent(c.req.header('User-Agent')), country }
+  const { session, token } = await createSession(c.get('db'), userId, persistent, Date.now(), device)
+  setSessionCookie(c, token, persistent)
+  return session
 }
 
 /** Sets the session cookie; a persistent one survives the browser closing. */
@@ -150,6 +167,10 @@ function applySession(c: Context<AppEnv>, token: SessionToken, row: SessionRow |
   if (checked.refresh) {
     writes.push(refreshSession(db, session, now))
     if (session.persistent) setSessionCookie(c, `${token.id}.${token.secret}`, true)
+  }
+  if (now - session.lastUsedAt >= LAST_SEEN_INTERVAL) {
+    session.lastUsedAt = now
+    writes.push(db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, session.id)))
   }
   if (now - user.lastSeenAt >= LAST_SEEN_INTERVAL) {
     user.lastSeenAt = now

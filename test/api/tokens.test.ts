@@ -196,14 +196,14 @@ describe('bearer tokens', () => {
   })
 })
 
-describe('Settings → API tokens', () => {
+describe('API tokens on Settings → Sessions', () => {
   it('lists your tokens (created, last used) and revokes one', async () => {
     const { user, client } = await loggedIn()
     const api = new ApiClient()
     const token = await api.token(user.username, PASSWORD)
     await api.api('GET', '/api/timeline', { token })
     const [id] = token.split('.') as [string]
-    const page = await client.get('/settings/api-tokens')
+    const page = await client.get('/settings/sessions')
     expect(page.status).toBe(200)
     const html = await page.text()
     expect(html).toContain(`/settings/api-tokens/${id}/revoke`)
@@ -213,7 +213,8 @@ describe('Settings → API tokens', () => {
     const revoked = await client.post(`/settings/api-tokens/${id}/revoke`)
     expect(revoked.status).toBe(303)
     expect((await api.api('GET', '/api/timeline', { token })).status).toBe(401)
-    expect(await (await client.get('/settings/api-tokens')).text()).toContain('The token has been revoked.')
+    expect(revoked.headers.get('location')).toBe('/settings/sessions#api-tokens')
+    expect(await (await client.get('/settings/sessions')).text()).toContain('The token has been revoked.')
   })
 
   it("cannot revoke someone else's token, nor cross-site, nor anonymously", async () => {
@@ -234,7 +235,7 @@ describe('Settings → API tokens', () => {
       { origin: 'https://evil.example' },
     )
     expect(crossSite.status).toBe(403)
-    const anonymous = await new Client().get('/settings/api-tokens')
+    const anonymous = await new Client().get('/settings/sessions')
     expect(anonymous.status).toBe(303)
     expect((await api.api('GET', '/api/timeline', { token })).status).toBe(200)
   })

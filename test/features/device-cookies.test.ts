@@ -75,7 +75,7 @@ describe('device cookies (login limits that do not lock the owner out)', () => {
     expect(await counter(`login:account:user:${user.id}`)).toBe(before)
   })
 
-  it("trusts a device only for the account that logged in from it, and only while its password stands", async () => {
+  it('trusts a device only for the account that logged in from it, and only while its password stands', async () => {
     const susan = await makeUser()
     const other = await makeUser()
     const browser = await knownDevice(susan.username)

@@ -84,6 +84,14 @@ describe('housekeeping: daily prunes', () => {
       now - 1,
       now + 1000,
     )
+    await run(
+      `INSERT INTO email_change_tokens (token_hash, user_id, new_email, created_at, expires_at, used_at)
+       VALUES ('expired', ?1, 'a@example.com', 0, ?2, NULL), ('used', ?1, 'b@example.com', 0, ?3, ?2),
+              ('live', ?1, 'c@example.com', 0, ?3, NULL)`,
+      user.id,
+      now - 1,
+      now + 1000,
+    )
     await run(`INSERT INTO sent_emails (idempotency_key, sent_at) VALUES ('old', ?1), ('new', ?2)`, now - 31 * DAY, now)
     await run(
       `INSERT INTO dev_outbox (to_address, subject, text, html, idempotency_key, created_at) ${seq(250)}
@@ -127,6 +135,8 @@ describe('housekeeping: daily prunes', () => {
     expect(await count(`SELECT count(*) AS n FROM api_idempotency_keys WHERE key = 'recent'`)).toBe(1)
     expect(await count(`SELECT count(*) AS n FROM rate_limits WHERE key IN ('old', 'live')`)).toBe(1)
     expect(await count(`SELECT count(*) AS n FROM password_reset_tokens WHERE user_id = ?`, user.id)).toBe(1)
+    expect(await count(`SELECT count(*) AS n FROM email_change_tokens WHERE token_hash = 'live'`)).toBe(1)
+    expect(await count(`SELECT count(*) AS n FROM email_change_tokens WHERE user_id = ?`, user.id)).toBe(1)
     expect(await count(`SELECT count(*) AS n FROM sent_emails WHERE idempotency_key IN ('old', 'new')`)).toBe(1)
     expect(await count(`SELECT count(*) AS n FROM dev_outbox`)).toBe(200)
     expect(await count(`SELECT min(created_at) AS n FROM dev_outbox`)).toBe(51)
@@ -146,6 +156,7 @@ describe('housekeeping: daily prunes', () => {
       'idempotency-keys',
       'rate-limits',
       'reset-tokens',
+      'email-change-tokens',
       'sent-emails',
       'dev-outbox',
       'admin-alerts',

@@ -3,6 +3,7 @@ import { PATH_ID_PATTERN } from '../../lib/path-id'
 import { emailSchema, passwordSchema, usernameSchema } from '../auth/schemas'
 import { postSchema } from '../posts/schemas'
 import { profileSchema } from '../users/schemas'
+import { tokenNameSchema } from '../account/schemas'
 
 /**
  * The API's request and response shapes. The same schemas validate requests and generate
@@ -123,7 +124,12 @@ export const tokenSchema = z
   .openapi('Token')
 
 export const tokenRequestSchema = z
-  .object({ remember: z.boolean().optional().openapi({ description: 'true: 30 days instead of 1 hour.' }) })
+  .object({
+    remember: z.boolean().optional().openapi({ description: 'true: 30 days instead of 1 hour.' }),
+    name: tokenNameSchema
+      .optional()
+      .openapi({ description: 'What the token is for, as Settings → Sessions lists it (1–50 characters).' }),
+  })
   .openapi('TokenRequest')
 
 // Registration and profile use the form's own field schemas: same rules, same messages.

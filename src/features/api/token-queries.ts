@@ -27,6 +27,7 @@ export async function createApiToken(
   userId: number,
   remember: boolean,
   now = Date.now(),
+  name = '',
 ): Promise<{ token: string; row: ApiToken }> {
   const id = randomString()
   const secret = randomString()
@@ -34,6 +35,7 @@ export async function createApiToken(
     id,
     userId,
     secretHash: hashSecret(secret),
+    name,
     createdAt: now,
     lastUsedAt: null,
     expiresAt: now + (remember ? API_TOKEN_REMEMBER_MS : API_TOKEN_MS),

@@ -61,7 +61,8 @@ export function registerTokenRoutes(api: OpenAPIHono<ApiEnv>) {
     const db = c.var.db
     const credentials = parseBasic(c.req.header('Authorization'))
     if (!credentials) throw unauthorizedBasic()
-    const remember = c.req.valid('json').remember === true
+    const body = c.req.valid('json')
+    const remember = body.remember === true
 
     // The login form's limits and checks, shared (login-limits.ts): counted before the
     // password is checked, so parallel guesses get 429, and an unknown name costs a hash too.
@@ -72,7 +73,7 @@ export function registerTokenRoutes(api: OpenAPIHono<ApiEnv>) {
     if (!result.ok) throw unauthorizedBasic()
     const user = result.user
 
-    const { token, row } = await createApiToken(db, user.id, remember)
+    const { token, row } = await createApiToken(db, user.id, remember, Date.now(), body.name ?? '')
     await pruneApiTokens(db, user.id)
     c.header('Cache-Control', 'no-store')
     return c.json({ token, expires_at: new Date(row.expiresAt).toISOString() }, 201)

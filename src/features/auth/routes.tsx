@@ -7,8 +7,8 @@ import { hashPassword } from '../../lib/password'
 import { RATE_LIMITS, clientIp, hitRateLimit } from '../../lib/rate-limit'
 import { ipBucket } from '../../lib/ip-bucket'
 import { safeNext } from '../../lib/safe-next'
-import { createSession, invalidateSession } from '../../lib/session'
-import { deleteSessionCookie, setSessionCookie } from '../../middleware/session'
+import { invalidateSession } from '../../lib/session'
+import { deleteSessionCookie, startSession } from '../../middleware/session'
 import { closeLiveSessions } from '../live/notify'
 import { createUser } from '../users/queries'
 import { issueDeviceCookie, readDeviceCookie } from './device-cookie'
@@ -53,8 +53,7 @@ auth.post('/register', async (c) => {
     return again(created.taken === 'email' ? { email: 'auth.emailTaken' } : { username: 'auth.usernameTaken' })
   }
 
-  const { token } = await createSession(db, created.user.id, false)
-  setSessionCookie(c, token, false)
+  await startSession(c, created.user.id, false)
   setFlash(c, 'auth.welcome')
   return c.redirect('/', 303)
 })
@@ -105,8 +104,7 @@ auth.post('/login', async (c) => {
     await invalidateSession(db, replaced.id)
     await closeLiveSessions(c.env, replaced.userId, [replaced.id])
   }
-  const { token } = await createSession(db, user.id, remember)
-  setSessionCookie(c, token, remember)
+  await startSession(c, user.id, remember)
   await issueDeviceCookie(c, user)
   return c.redirect(next, 303)
 })

@@ -81,6 +81,7 @@ export async function runDailyPrunes(env: Bindings, now = Date.now()): Promise<P
     await pruneTable(env, 'idempotency-keys', 'api_idempotency_keys', 'created_at <= ?', [now - IDEMPOTENCY_TTL_MS]),
     await pruneTable(env, 'rate-limits', 'rate_limits', 'reset_at < ?', [now]),
     await pruneTable(env, 'reset-tokens', 'password_reset_tokens', 'expires_at < ? OR used_at IS NOT NULL', [now]),
+    await pruneTable(env, 'email-change-tokens', 'email_change_tokens', 'expires_at < ? OR used_at IS NOT NULL', [now]),
     await pruneTable(env, 'sent-emails', 'sent_emails', 'sent_at < ?', [now - 30 * DAY]),
     // Keep the newest 200 of the development outbox.
     await pruneTable(

@@ -1,31 +1,16 @@
-import { sha256 } from '@oslojs/crypto/sha2'
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding'
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client'
-import { passwordResetTokens, sessions, users, type PasswordResetToken } from '../../../db/schema'
+import { emailChangeTokens, passwordResetTokens, sessions, users, type PasswordResetToken } from '../../../db/schema'
+import { createLinkToken, hashLinkToken, isWellFormedLinkToken } from '../../../lib/link-token'
 
 /** A reset link works for one hour: long enough to find the email, short if it leaks. */
 export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000
 
-/** 20 random bytes (160 bits) as 32 base32 characters: unguessable, URL-safe. */
-const TOKEN_RE = /^[a-z2-7]{32}$/
-
-export function isWellFormedResetToken(token: string): boolean {
-  return TOKEN_RE.test(token)
-}
-
-/** Only this hash is stored, so a copy of the database holds no working link. */
-export function hashResetToken(token: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)))
-}
-
-/** Creates a reset token for a user and returns the token itself (for the email only). */
+/** Creates a reset token for a user and returns the token itself (for the email only; only its hash is kept). */
 export async function createResetToken(db: Db, userId: number, now = Date.now()): Promise<string> {
-  const bytes = new Uint8Array(20)
-  crypto.getRandomValues(bytes)
-  const token = encodeBase32LowerCaseNoPadding(bytes)
+  const token = createLinkToken()
   await db.insert(passwordResetTokens).values({
-    tokenHash: hashResetToken(token),
+    tokenHash: hashLinkToken(token),
     userId,
     createdAt: now,
     expiresAt: now + RESET_TOKEN_TTL_MS,
@@ -34,17 +19,13 @@ export async function createResetToken(db: Db, userId: number, now = Date.now())
   return token
 }
 
-/**
- * The token's row if the link may still be used: known, unused, not expired. The lookup
- * is by hash (the primary key), so no secret is compared byte by byte here: a timing
- * difference would tell an attacker only about a hash of their own guess.
- */
+/** The token's row if the link may still be used: known, unused, not expired. */
 export async function getUsableResetToken(db: Db, token: string, now = Date.now()): Promise<PasswordResetToken | null> {
-  if (!isWellFormedResetToken(token)) return null
+  if (!isWellFormedLinkToken(token)) return null
   const row = await db
     .select()
     .from(passwordResetTokens)
-    .where(eq(passwordResetTokens.tokenHash, hashResetToken(token)))
+    .where(eq(passwordResetTokens.tokenHash, hashLinkToken(token)))
     .get()
   if (!row || row.usedAt !== null || row.expiresAt <= now) return null
   return row
@@ -55,8 +36,9 @@ export async function getUsableResetToken(db: Db, token: string, now = Date.now(
  * 1. claim the token (only if still unused and unexpired — a concurrent second use loses),
  *    writing a random nonce of this claim;
  * 2. set the password hash, 3. delete every session of the user (old cookies stop working),
- * 4. retire the user's other outstanding reset links —
- * steps 2–4 only if the token carries this claim's nonce. (Checking `used_at = now` instead
+ * 4. retire the user's other outstanding reset links, 5. drop pending email changes (asked
+ * for by whoever knew the old password) —
+ * steps 2–5 only if the token carries this claim's nonce. (Checking `used_at = now` instead
  * let two claims in the same millisecond both pass: the loser's password could win.)
  * Returns false when the token could not be claimed.
  */
@@ -65,7 +47,7 @@ export async function completePasswordReset(
   input: { token: string; userId: number; passwordHash: string },
   now = Date.now(),
 ): Promise<boolean> {
-  const tokenHash = hashResetToken(input.token)
+  const tokenHash = hashLinkToken(input.token)
   const nonce = crypto.randomUUID()
   const claimed = sql`exists (select 1 from password_reset_tokens where token_hash = ${tokenHash} and claim_nonce = ${nonce})`
   const [claim] = await db.batch([
@@ -90,6 +72,7 @@ export async function completePasswordReset(
       .update(passwordResetTokens)
       .set({ usedAt: now })
       .where(and(eq(passwordResetTokens.userId, input.userId), isNull(passwordResetTokens.usedAt), claimed)),
+    db.delete(emailChangeTokens).where(and(eq(emailChangeTokens.userId, input.userId), claimed)),
   ])
   return claim.length === 1
 }

@@ -3,10 +3,10 @@ import type { AppEnv } from '../../../env'
 import { setFlash } from '../../../middleware/flash'
 import { readForm, validateForm } from '../../../lib/forms'
 import { DEFAULT_LANGUAGE, createTranslator, isLang } from '../../../lib/i18n'
-import { safeErrorText } from '../../../db/errors'
 import { hashPassword } from '../../../lib/password'
 import { ipBucket } from '../../../lib/ip-bucket'
 import { clientIp, hitRateLimit, type RateLimitRule } from '../../../lib/rate-limit'
+import { inBackground } from '../../../middleware/background'
 import { deleteSessionCookie } from '../../../middleware/session'
 import { sendEmail, sendEmailWithRetry } from '../../email/send'
 import { closeLiveSessions } from '../../live/notify'
@@ -28,28 +28,6 @@ export const RESET_LIMITS = {
 } satisfies Record<string, RateLimitRule>
 
 export const resetPassword = new Hono<AppEnv>()
-
-/**
- * Runs work after the answer when the runtime allows (`waitUntil`), else before it. Reset
- * requests use it so that a known address (token + email) answers as fast as an unknown one.
- */
-async function inBackground(c: Context<AppEnv>, work: () => Promise<void>): Promise<void> {
-  const task = work().catch((error: unknown) =>
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        event: 'reset.background-failed',
-        requestId: c.var.requestId,
-        error: safeErrorText(error),
-      }),
-    ),
-  )
-  try {
-    c.executionCtx.waitUntil(task)
-  } catch {
-    await task
-  }
-}
 
 function noStore(c: Context<AppEnv>) {
   // Pages reached through a secret link must not be kept by caches or the back button.
@@ -84,7 +62,7 @@ resetPassword.post('/', async (c) => {
   if (perAddress.limited) return tooMany(perAddress.retryAfterSeconds)
 
   const origin = baseUrl(c.env, c.req.url)
-  await inBackground(c, async () => {
+  await inBackground(c, 'reset.background-failed', async () => {
     const user = await getUserByEmail(db, email)
     if (!user) return
     const token = await createResetToken(db, user.id)
@@ -147,7 +125,7 @@ resetPassword.post('/:token', async (c) => {
     // After the answer, and retried if the queue refuses: the member must hear of a changed
     // password even through a brief queue outage. The same key each try, so a send that did
     // go through but reported an error is delivered once.
-    await inBackground(c, async () => {
+    await inBackground(c, 'reset.background-failed', async () => {
       const lang = isLang(user.language) ? user.language : DEFAULT_LANGUAGE
       const rendered = await renderPasswordChangedEmail({
         t: createTranslator(lang),
