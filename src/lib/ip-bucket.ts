@@ -1,3 +1,8 @@
+/** The client's address as Cloudflare reports it. Count limits against `ipBucket()` of it. */
+export function clientIp(header: (name: string) => string | undefined): string {
+  return header('CF-Connecting-IP') ?? 'unknown'
+}
+
 /**
  * The address a per-IP rate limit counts against. An IPv4 address is its own bucket; an
  * IPv6 client is given a whole /64 (one home or one server gets at least that many

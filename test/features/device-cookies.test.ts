@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { LOGIN_LIMITS } from '../../src/features/auth/login-limits'
 import { updatePasswordHash } from '../../src/features/users/queries'
 import { hashPassword } from '../../src/lib/password'
-import { hitRateLimit } from '../../src/lib/rate-limit'
+import { hitRateLimit } from '../../src/middleware/rate-limit'
 import { Client, PASSWORD, db, makeUser } from '../helpers'
 
 const wrong = (client: Client, login: string) => client.post('/auth/login', { login, password: 'wrong password' })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { FOLLOW_LIMIT } from '../../src/features/follows/actions'
-import { hitRateLimit } from '../../src/lib/rate-limit'
+import { hitRateLimit } from '../../src/middleware/rate-limit'
 import { db, loggedIn, makeUser } from '../helpers'
 
 describe('POST /follow and /unfollow rate limit', () => {

@@ -5,7 +5,7 @@ import { FOLLOW_LIMIT, followMember, unfollowMember } from '../../src/features/f
 import { isFollowing } from '../../src/features/follows/queries'
 import { createPost } from '../../src/features/posts/queries'
 import { getUserById } from '../../src/features/users/queries'
-import { hitRateLimit } from '../../src/lib/rate-limit'
+import { hitRateLimit } from '../../src/middleware/rate-limit'
 import { db, loggedIn, makeUser } from '../helpers'
 import { openLive } from '../live-socket'
 import { testRuntime } from '../runtime'

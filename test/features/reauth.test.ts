@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { apiTokens, emailChangeTokens, sessions } from '../../src/db/schema'
 import { REAUTH_LIMIT, RECENT_LOGIN_MS } from '../../src/features/account/reauth'
-import { hitRateLimit } from '../../src/lib/rate-limit'
+import { hitRateLimit } from '../../src/middleware/rate-limit'
 import { Client, PASSWORD, db, makeUser } from '../helpers'
 
 function sessionIdOf(client: Client): string {

@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { User } from '../../db/schema'
-import { hitRateLimit } from '../../lib/rate-limit'
+import { hitRateLimit } from '../../middleware/rate-limit'
 import { notifyMembers } from '../live/notify'
 import { runtimeOf } from '../../middleware/runtime'
 import {

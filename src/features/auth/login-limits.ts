@@ -2,7 +2,7 @@ import type { Db } from '../../db/client'
 import type { User } from '../../db/schema'
 import { ipBucket } from '../../lib/ip-bucket'
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/password'
-import { clearRateLimit, hitRateLimit, refundRateLimit, type RateLimitRule } from '../../lib/rate-limit'
+import { clearRateLimit, hitRateLimit, refundRateLimit, type RateLimitRule } from '../../middleware/rate-limit'
 import { getUserByLogin, updatePasswordHash } from '../users/queries'
 import { deviceNonce } from './device-cookie'
 

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client'
 import type { User } from '../../db/schema'
-import { hitRateLimit, type RateLimitRule } from '../../lib/rate-limit'
+import { hitRateLimit, type RateLimitRule } from '../../middleware/rate-limit'
 import type { Runtime } from '../../middleware/runtime'
 import { notifyMembers } from '../live/notify'
 import { getMemberById, getUserById, getUserByUsername } from '../users/queries'

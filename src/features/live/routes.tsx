@@ -1,8 +1,7 @@
 import { Hono } from 'hono'
 import { createPrimaryDb } from '../../db/client'
 import type { AppEnv } from '../../env'
-import { ipBucket } from '../../lib/ip-bucket'
-import { clientIp } from '../../lib/rate-limit'
+import { clientIp, ipBucket } from '../../lib/ip-bucket'
 import { LIVE_LANG_HEADER, LIVE_SESSION_EXPIRES_HEADER, LIVE_SESSION_HEADER } from './hub'
 import { isSessionLive } from './queries'
 

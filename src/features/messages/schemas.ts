@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { RateLimitRule } from '../../lib/rate-limit'
+import type { RateLimitRule } from '../../middleware/rate-limit'
 import { textFieldSchema } from '../../lib/text'
 
 export const MESSAGE_MAX = 140

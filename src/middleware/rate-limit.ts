@@ -61,11 +61,6 @@ export async function countRateLimitEvent(
   return row ? { count: row.count, resetAt: row.reset_at } : { count: 1, resetAt }
 }
 
-/** The client's address as Cloudflare reports it. Count limits against `ipBucket()` of it. */
-export function clientIp(header: (name: string) => string | undefined): string {
-  return header('CF-Connecting-IP') ?? 'unknown'
-}
-
 /**
  * Gives back one event counted against `key` (never below zero): for limits that count an
  * attempt before knowing whether it failed, and refund it once it succeeded.
