@@ -157,8 +157,9 @@ function randomBase32() {
 
 /**
  * Session cookies for many members at once, written straight into `sessions` the way
- * src/lib/session.ts does (token `<id>.<secret>`, SHA-256 of the secret stored): logging
- * 200 members in through the form would spend ~30 s in scrypt before the load starts.
+ * src/middleware/session-store.ts does (token `<id>.<secret>`, SHA-256 of the secret
+ * stored): logging 200 members in through the form would spend ~30 s in scrypt before the
+ * load starts.
  */
 export async function createSessions(db, userIds) {
   const now = Date.now()

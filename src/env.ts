@@ -3,7 +3,7 @@ import type { RequestIdVariables } from 'hono/request-id'
 import type { Db } from './db/client'
 import type { Session, User } from './db/schema'
 import type { Lang, MessageKey, Translate } from './lib/i18n'
-import type { SessionToken } from './lib/session'
+import type { SessionToken } from './lib/session-token'
 
 /**
  * The Worker's bindings. Those declared in wrangler.toml are typed by `wrangler types`

@@ -13,17 +13,16 @@ import { createTranslator, isLang } from '../lib/i18n'
 import { logError } from './log'
 import { requestCountry, summarizeUserAgent } from '../lib/user-agent'
 import type { Session } from '../db/schema'
+import { parseSessionToken, type SessionToken } from '../lib/session-token'
 import {
   checkSession,
   createSession,
-  parseSessionToken,
   refreshSession,
   sessionDuration,
   sessionLookupRead,
   sessionUserId,
   type SessionRow,
-  type SessionToken,
-} from '../lib/session'
+} from './session-store'
 
 /** "Last seen" (per member) and a session's "last used" are written at most this often. */
 const LAST_SEEN_INTERVAL = 5 * 60 * 1000

@@ -23,7 +23,8 @@ import {
   userPostsStatement,
 } from '../../src/features/posts/queries'
 import { userByUsernameStatement, userIdByUsername } from '../../src/features/users/queries'
-import { createSession, parseSessionToken, sessionLookupStatement, sessionUserId } from '../../src/lib/session'
+import { parseSessionToken } from '../../src/lib/session-token'
+import { createSession, sessionLookupStatement, sessionUserId } from '../../src/middleware/session-store'
 import { db, makeUser } from '../helpers'
 
 // The reads every page makes run as cached statements (src/db/read.ts): Drizzle writes their

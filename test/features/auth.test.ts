@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { sessions, users } from '../../src/db/schema'
-import { createSession } from '../../src/lib/session'
+import { createSession } from '../../src/middleware/session-store'
 import { Client, PASSWORD, db, makeUser, uniqueName } from '../helpers'
 
 function register(client: Client, fields: Partial<Record<'username' | 'email' | 'password' | 'password2', string>>) {

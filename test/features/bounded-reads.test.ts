@@ -13,7 +13,7 @@ import {
   listFollowing,
 } from '../../src/features/users/queries'
 import { parseCursor, type Cursor, type Page } from '../../src/lib/cursor'
-import { createSession, validateSessionToken } from '../../src/lib/session'
+import { createSession, validateSessionToken } from '../../src/middleware/session-store'
 
 // D1 bills per row read, so every page must read a bounded number of rows however many
 // posts exist and however deep a reader scrolls. These tests build a community

@@ -5,7 +5,7 @@ import { createApp } from '../../src/app'
 import { createDb, newD1Stats } from '../../src/db/client'
 import { getConversationSide, listConversations, listThreadMessages } from '../../src/features/messages/queries'
 import { parseCursor, type Cursor, type Page } from '../../src/lib/cursor'
-import { createSession } from '../../src/lib/session'
+import { createSession } from '../../src/middleware/session-store'
 
 // The inbox and threads read a bounded number of rows however many conversations and
 // messages exist and however far one scrolls: 300 conversations for one member

@@ -5,7 +5,7 @@ import { createApp } from '../../src/app'
 import { sessions, users } from '../../src/db/schema'
 import { followUser } from '../../src/features/follows/queries'
 import { createPost } from '../../src/features/posts/queries'
-import { BROWSER_SESSION_MS, createSession, PERSISTENT_SESSION_MS } from '../../src/lib/session'
+import { BROWSER_SESSION_MS, createSession, PERSISTENT_SESSION_MS } from '../../src/middleware/session-store'
 import { ORIGIN, db, env, makeUser } from '../helpers'
 
 // A page is one D1 round trip (the session lookup batched with

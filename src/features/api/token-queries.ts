@@ -3,13 +3,13 @@ import { decodeHex } from '@oslojs/encoding'
 import { and, desc, eq, gt, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { apiTokens, users, type ApiToken, type User } from '../../db/schema'
-import { hashSecret, randomString } from '../../lib/session'
+import { hashSecret, randomString } from '../../lib/session-token'
 
 /**
- * API bearer tokens, the sessions' design (lib/session.ts) without cookies: `<id>.<secret>`,
- * only SHA-256(secret) stored, constant-time comparison. Lifetimes are fixed, not sliding:
- * a script that leaks its token leaks it for an hour, or 30 days when it asked to be
- * remembered.
+ * API bearer tokens, the sessions' design (middleware/session-store.ts) without cookies:
+ * `<id>.<secret>`, only SHA-256(secret) stored, constant-time comparison. Lifetimes are
+ * fixed, not sliding: a script that leaks its token leaks it for an hour, or 30 days when
+ * it asked to be remembered.
  */
 
 const HOUR = 60 * 60 * 1000

@@ -3,7 +3,7 @@ import { getCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
 import type { User } from '../../db/schema'
 import type { AppEnv } from '../../env'
-import { randomString } from '../../lib/session'
+import { randomString } from '../../lib/session-token'
 import { signValue, verifySignedValue } from '../../lib/signed-value'
 import { isSecureUrl } from '../../middleware/session'
 

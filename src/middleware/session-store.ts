@@ -1,16 +1,16 @@
-import { sha256 } from '@oslojs/crypto/sha2'
 import { constantTimeEqual } from '@oslojs/crypto/subtle'
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase, decodeHex } from '@oslojs/encoding'
+import { decodeHex } from '@oslojs/encoding'
 import { eq, Placeholder, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { cachedRead, Expr, runRead, type Read, type Row, type Statement } from '../db/read'
 import { userRow } from '../db/rows'
 import { sessions, users, type Session, type User } from '../db/schema'
+import { hashSecret, parseSessionToken, randomString, tokenHash, type SessionToken } from '../lib/session-token'
 
 /**
- * Sessions in Lucia's current design (lucia-auth.com, "Basic API").
+ * Sessions in Lucia's current design (lucia-auth.com, "Basic API"), stored in D1.
  *
- * A token is `<id>.<secret>`. The id finds the row; only SHA-256(secret) is stored, so a
+ * A token is `<id>.<secret>` (lib/session-token.ts). The id finds the row; only SHA-256(secret) is stored, so a
  * leaked database does not leak usable tokens. The secret is compared in constant time.
  * Expiry slides: a session used with less than half its lifetime left gets a whole new one.
  */
@@ -20,35 +20,6 @@ const DAY = 24 * 60 * 60 * 1000
 export const PERSISTENT_SESSION_MS = 30 * DAY
 /** Otherwise: a browser-session cookie and a 1-day server expiry. */
 export const BROWSER_SESSION_MS = DAY
-
-/** 24 random base32 characters (120 bits): the id or the secret of a session or API token. */
-export function randomString(): string {
-  // 15 random bytes = 120 bits of entropy, 24 base32 characters.
-  const bytes = new Uint8Array(15)
-  crypto.getRandomValues(bytes)
-  return encodeBase32LowerCaseNoPadding(bytes)
-}
-
-/** SHA-256 of a token secret, hex: the only form in which secrets are stored. */
-export function hashSecret(secret: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)))
-}
-
-const tokenHashes = new WeakMap<SessionToken, string>()
-
-/**
- * `hashSecret` of a parsed token's secret, once per token: a page's batch compares it in
- * SQL (`sessionUserId`) and then again in constant time (`checkSession`). Kept only as long
- * as the token object (the request) lives.
- */
-function tokenHash(token: SessionToken): string {
-  let hash = tokenHashes.get(token)
-  if (hash === undefined) {
-    hash = hashSecret(token.secret)
-    tokenHashes.set(token, hash)
-  }
-  return hash
-}
 
 export function sessionDuration(persistent: boolean): number {
   return persistent ? PERSISTENT_SESSION_MS : BROWSER_SESSION_MS
@@ -86,18 +57,6 @@ export async function createSession(
   }
   await db.insert(sessions).values(session)
   return { session, token: `${id}.${secret}` }
-}
-
-/** A session cookie's two halves, once their format is checked. */
-export type SessionToken = { id: string; secret: string }
-
-/** Splits a cookie value into id and secret; anything not shaped like our tokens is null. */
-export function parseSessionToken(token: string | undefined): SessionToken | null {
-  const parts = (token ?? '').split('.')
-  if (parts.length !== 2) return null
-  const [id, secret] = parts as [string, string]
-  if (!/^[a-z2-7]{24}$/.test(id) || !/^[a-z2-7]{24}$/.test(secret)) return null
-  return { id, secret }
 }
 
 /**
