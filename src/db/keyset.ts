@@ -1,7 +1,6 @@
-import { and, asc, desc, eq, getTableName, gt, lt, Placeholder, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableName, gt, lt, sql, type Placeholder, type SQL } from 'drizzle-orm'
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { PAGE_SIZE, type Paging } from '../lib/cursor'
-import type { Values } from './read'
 
 /**
  * Keyset ranges on (createdAt, id), newest first.
@@ -17,7 +16,7 @@ import type { Values } from './read'
  * which reads the same range as two index seeks merged in order.
  */
 
-/** A cursor's values, or placeholders for them (a cached statement: see `keysetArgs`). */
+/** A cursor's values, or placeholders for them (a prepared query: see `pagePlaceholders`). */
 export type KeysetCursor = { createdAt: number | Placeholder; id: number | Placeholder }
 
 /** Which page to read, as `Paging`, with a cursor of values or of placeholders. */
@@ -96,19 +95,26 @@ function qualified(column: AnySQLiteColumn): SQL {
   return sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`
 }
 
+/** Which page a prepared query reads, as its variant (db/read.ts): one SQL text each. */
+export type PageKind = 'first' | 'before' | 'after'
+
 /**
- * The paging of a cached statement (db/read.ts): `key` is the page's shape (first page,
- * `before` or `after` a cursor), `paging` and `limit` are placeholders to build the query
- * with, and `values` fill them — the cursor and `limit` (the page size + 1).
+ * The paging of a prepared query of `kind`: the cursor as placeholders `cursor_at` and
+ * `cursor_id`, and `limit` (the page size + 1). `pageValues` gives their values.
  */
-export function keysetArgs(opts: Paging): { key: string; paging: KeysetPaging; limit: Placeholder; values: Values } {
-  const limit = (opts.limit ?? PAGE_SIZE) + 1
-  const cursor = opts.after ?? opts.before
-  if (!cursor) return { key: 'first', paging: { before: null }, limit: LIMIT, values: { limit } }
-  const values = { cursor_at: cursor.createdAt, cursor_id: cursor.id, limit }
-  if (opts.after) return { key: 'after', paging: { before: null, after: CURSOR }, limit: LIMIT, values }
-  return { key: 'before', paging: { before: CURSOR }, limit: LIMIT, values }
+export function pagePlaceholders(kind: PageKind): { paging: KeysetPaging; limit: Placeholder } {
+  if (kind === 'first') return { paging: { before: null }, limit: LIMIT }
+  if (kind === 'after') return { paging: { before: null, after: CURSOR }, limit: LIMIT }
+  return { paging: { before: CURSOR }, limit: LIMIT }
 }
 
-const CURSOR: KeysetCursor = { createdAt: new Placeholder('cursor_at'), id: new Placeholder('cursor_id') }
-const LIMIT = new Placeholder('limit')
+/** The kind of page `opts` asks for, and the values of `pagePlaceholders(kind)`. */
+export function pageValues(opts: Paging): { kind: PageKind; values: Record<string, unknown> } {
+  const limit = (opts.limit ?? PAGE_SIZE) + 1
+  const cursor = opts.after ?? opts.before
+  if (!cursor) return { kind: 'first', values: { limit } }
+  return { kind: opts.after ? 'after' : 'before', values: { cursor_at: cursor.createdAt, cursor_id: cursor.id, limit } }
+}
+
+const CURSOR: KeysetCursor = { createdAt: sql.placeholder('cursor_at'), id: sql.placeholder('cursor_id') }
+const LIMIT = sql.placeholder('limit')

@@ -1,18 +1,18 @@
 import { constantTimeEqual } from '@oslojs/crypto/subtle'
 import { decodeHex } from '@oslojs/encoding'
-import { eq, Placeholder, sql } from 'drizzle-orm'
+import { eq, getTableColumns, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
-import { cachedRead, Expr, runRead, type Read, type Row, type Statement } from '../db/read'
-import { userRow } from '../db/rows'
+import { bind, prepareOnce, runStatement, type Statement } from '../db/read'
 import { sessions, users, type Session, type User } from '../db/schema'
 import { hashSecret, parseSessionToken, randomString, tokenHash, type SessionToken } from '../lib/session-token'
 
 /**
  * Sessions in Lucia's current design (lucia-auth.com, "Basic API"), stored in D1.
  *
- * A token is `<id>.<secret>` (lib/session-token.ts). The id finds the row; only SHA-256(secret) is stored, so a
- * leaked database does not leak usable tokens. The secret is compared in constant time.
- * Expiry slides: a session used with less than half its lifetime left gets a whole new one.
+ * A token is `<id>.<secret>` (lib/session-token.ts). The id finds the row; only
+ * SHA-256(secret) is stored, so a leaked database does not leak usable tokens. The secret is
+ * compared in constant time. Expiry slides: a session used with less than half its lifetime
+ * left gets a whole new one.
  */
 
 const DAY = 24 * 60 * 60 * 1000
@@ -59,91 +59,33 @@ export async function createSession(
   return { session, token: `${id}.${secret}` }
 }
 
-/**
- * The session's columns under names that differ from the users table's: inside a
- * `db.batch` D1 returns rows as objects keyed by column name, so a second `id` or
- * `created_at` would overwrite the first and shift every column after it.
- */
-const sessionColumns = {
-  id: sql<string>`${sessions.id}`.as('session_id'),
-  userId: sessions.userId,
-  secretHash: sessions.secretHash,
-  persistent: sessions.persistent,
-  createdAt: sql<number>`${sessions.createdAt}`.as('session_created_at'),
-  lastVerifiedAt: sessions.lastVerifiedAt,
-  expiresAt: sessions.expiresAt,
-  browser: sessions.browser,
-  os: sessions.os,
-  country: sessions.country,
-  lastUsedAt: sessions.lastUsedAt,
-  reauthenticatedAt: sessions.reauthenticatedAt,
-}
-
 /** A session and its member, as the session lookup returns them. */
 export type SessionRow = { session: Session; user: User }
 
-/** The session row and its member, by session id (a primary-key lookup); batchable. */
-export function sessionLookupStatement(db: Db, id: string): Statement<SessionRow> {
-  return {
-    key: 'sessionLookup',
-    build: () =>
-      db
-        .select({ session: sessionColumns, user: users })
-        .from(sessions)
-        .innerJoin(users, eq(users.id, sessions.userId))
-        .where(eq(sessions.id, SESSION_ID))
-        .limit(new Placeholder('one')),
-    values: { session_id: id, one: 1 },
-    row: sessionRow,
-  }
+// The session's columns under names that differ from the users table's: inside a batch D1
+// returns rows as objects keyed by column name, so a second `id` or `created_at` would
+// overwrite the first.
+const sessionLookup = prepareOnce((db) =>
+  db
+    .select({
+      session: {
+        ...getTableColumns(sessions),
+        id: sql<string>`${sessions.id}`.as('session_id'),
+        createdAt: sql<number>`${sessions.createdAt}`.as('session_created_at'),
+      },
+      user: users,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare(),
+)
+
+/** The session row and its member, by session id (a primary-key lookup), for a page's batch. */
+export function sessionLookupRead(db: Db, id: string): Statement<SessionRow | undefined> {
+  return bind(db, sessionLookup(db), { id }, (rows): SessionRow | undefined => rows[0])
 }
-
-export function sessionLookupRead(db: Db, id: string): Read<SessionRow | undefined> {
-  return cachedRead(db, sessionLookupStatement(db, id), (rows) => rows[0])
-}
-
-/** A row of `sessionColumns` and `users`, mapped by hand (see db/read.ts). */
-function sessionRow(r: Row): SessionRow {
-  return {
-    session: {
-      id: r.session_id as string,
-      userId: r.user_id as number,
-      secretHash: r.secret_hash as string,
-      // Drizzle's boolean mode: an INTEGER, 1 for true.
-      persistent: Number(r.persistent) === 1,
-      createdAt: r.session_created_at as number,
-      lastVerifiedAt: r.last_verified_at as number,
-      expiresAt: r.expires_at as number,
-      browser: r.browser as string | null,
-      os: r.os as string | null,
-      country: r.country as string | null,
-      lastUsedAt: r.last_used_at as number,
-      reauthenticatedAt: r.reauthenticated_at as number,
-    },
-    user: userRow(r),
-  }
-}
-
-const SESSION_ID = new Placeholder('session_id')
-
-/**
- * The member id of a live session as an expression, NULL for a wrong secret or an
- * expired session, so a page's own queries can be keyed by the session in the same batch
- * as the session lookup. Comparing the SHA-256 digests in SQL is not constant time, but a
- * timing difference could only reveal how much of the stored digest matches the digest of
- * a guess, which says nothing about the secret itself (SHA-256 has no usable preimages);
- * the row that identifies the member is still checked in constant time (`checkSession`).
- */
-export function sessionUserId(token: SessionToken, now: number): Expr {
-  return new Expr('session', SESSION_USER_ID, {
-    session_id: token.id,
-    secret_hash: tokenHash(token),
-    session_now: now,
-  })
-}
-
-const SESSION_USER_ID = sql`(SELECT ${sessions.userId} FROM ${sessions} WHERE ${sessions.id} = ${SESSION_ID}
-    AND ${sessions.secretHash} = ${new Placeholder('secret_hash')} AND ${sessions.expiresAt} > ${new Placeholder('session_now')})`
 
 export type ValidatedSession = { session: Session; user: User; refresh: boolean }
 
@@ -187,7 +129,7 @@ export function refreshSession(db: Db, session: Session, now: number) {
 export async function validateSessionToken(db: Db, token: string, now = Date.now()): Promise<ValidatedSession | null> {
   const parsed = parseSessionToken(token)
   if (!parsed) return null
-  const row = await runRead(sessionLookupRead(db, parsed.id))
+  const row = await runStatement(sessionLookupRead(db, parsed.id))
   const checked = checkSession(row, parsed, now)
   return checked === 'expired' ? null : checked
 }

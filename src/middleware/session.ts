@@ -3,7 +3,8 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { matchedRoutes } from 'hono/route'
-import { batchReads, type Expr, type Read, type ReadResult } from '../db/read'
+import type { MemberRef } from '../db/member'
+import { runBatch, type BatchResults, type Statement } from '../db/read'
 import { sessions, users } from '../db/schema'
 import { factory, type AppEnv } from '../env'
 import { isHtmx } from './htmx'
@@ -20,7 +21,6 @@ import {
   refreshSession,
   sessionDuration,
   sessionLookupRead,
-  sessionUserId,
   type SessionRow,
 } from './session-store'
 
@@ -122,27 +122,27 @@ export const loadSession = factory.createMiddleware(async (c, next) => {
 })
 
 /**
- * Runs the pending session lookup and the page's reads in one `db.batch` (one round trip)
- * and returns the reads' results in order. `build` gets the member id of the session as an
- * SQL expression (NULL unless the cookie names a live session with the right secret) for
- * reads keyed by the viewer, or null when there is no session cookie at all (then skip
- * them: pass null in their place). Afterwards `c.var.user`, `session`, `lang` and `t` are
- * set as `loadSession` would have set them — read `t` after this call, not before.
+ * Runs the pending session lookup and the page's reads in one D1 batch (one round trip)
+ * and returns the reads' results in order. `build` gets the member of the session cookie
+ * (`{ session }`: in SQL it is NULL unless the cookie names a live session with the right
+ * secret, db/member.ts) for reads keyed by the viewer, or null when there is no session
+ * cookie at all (then skip them: pass null in their place). Afterwards `c.var.user`,
+ * `session`, `lang` and `t` are set as `loadSession` would have set them — read `t` after
+ * this call, not before.
  */
-export async function withSessionBatch<R extends ReadonlyArray<Read<unknown> | null>>(
+export async function withSessionBatch<S extends ReadonlyArray<Statement<unknown> | null>>(
   c: Context<AppEnv>,
-  build: (viewer: Expr | null) => [...R],
+  build: (viewer: MemberRef | null) => [...S],
   token: SessionToken | null = c.get('pendingSession'),
-): Promise<{ [K in keyof R]: ReadResult<R[K]> }> {
+): Promise<BatchResults<S>> {
   const db = c.get('db')
   const now = Date.now()
-  const reads = build(token ? sessionUserId(token, now) : null)
+  const reads = build(token ? { session: token, at: now } : null)
   c.set('pendingSession', null)
   const lookup = token ? sessionLookupRead(db, token.id) : null
-  const results = await batchReads(db, [lookup, ...reads])
-  const [row, ...pageResults] = results
-  if (token) applySession(c, token, row as SessionRow | undefined, now)
-  return pageResults as { [K in keyof R]: ReadResult<R[K]> }
+  const [row, ...pageResults] = await runBatch(db, [lookup, ...reads])
+  if (token) applySession(c, token, row ?? undefined, now)
+  return pageResults as BatchResults<S>
 }
 
 /** Sets the request's member from a looked-up session row and schedules its writes. */

@@ -1,7 +1,7 @@
 import { evictDurableObject } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { sendMessage } from '../../src/features/messages/queries'
+import { sendMessage } from '../../src/features/messages/actions'
 import { db, env, loggedIn, makeUser, ORIGIN } from '../helpers'
 import { openLive } from '../live-socket'
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createDb, newD1Stats } from '../../src/db/client'
-import { getConversationSide, markConversationRead, sendMessage } from '../../src/features/messages/queries'
+import { markConversationRead, sendMessage } from '../../src/features/messages/actions'
+import { getConversationSide } from '../../src/features/messages/queries'
 import { getUserById } from '../../src/features/users/queries'
 import { Client, db, env, loggedIn, makeUser } from '../helpers'
 

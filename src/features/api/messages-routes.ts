@@ -4,14 +4,12 @@ import type { User } from '../../db/schema'
 import { hitRateLimit } from '../../middleware/rate-limit'
 import { notifyMembers } from '../live/notify'
 import { runtimeOf } from '../../middleware/runtime'
+import { deleteOwnMessage, markConversationRead, sendMessage } from '../messages/actions'
 import {
-  deleteOwnMessage,
   getConversationSide,
   getMessageById,
   listConversations,
   listThreadMessages,
-  markConversationRead,
-  sendMessage,
   type ConversationView,
   type MessageView,
 } from '../messages/queries'

@@ -1,31 +1,35 @@
-import { and, desc, eq, gte, inArray, Placeholder, sql } from 'drizzle-orm'
-import { cachedRead, idArg, mergeValues, runRead, type IdArg, type Read, type Statement } from '../../db/read'
+import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm'
+import { memberIdSql, memberIdValues, memberKind, type MemberKind, type MemberRef } from '../../db/member'
+import { bind, prepareOnce, runStatement, type Statement } from '../../db/read'
 import type { Db } from '../../db/client'
 import { follows, posts, timelineEntries, users } from '../../db/schema'
 
-/** Whether `followerId` follows `followedId`; either may be an expression (a batch's subquery). */
-export function isFollowingStatement(db: Db, followerId: IdArg, followedId: IdArg): Statement<{ one: number }> {
-  const follower = idArg('follower_id', followerId)
-  const followed = idArg('followed_id', followedId)
-  return {
-    key: `isFollowing:${follower.key}:${followed.key}`,
-    build: () =>
-      db
-        .select({ one: sql<number>`1`.as('one') })
-        .from(follows)
-        .where(and(eq(follows.followerId, follower.sql), eq(follows.followedId, followed.sql)))
-        .limit(new Placeholder('one')),
-    values: mergeValues(follower.values, followed.values, { one: 1 }),
-    row: (r) => ({ one: r.one as number }),
-  }
-}
+const isFollowingQuery = prepareOnce((db, follower: MemberKind, followed: MemberKind) =>
+  db
+    .select({ one: sql<number>`1`.as('one') })
+    .from(follows)
+    .where(
+      and(
+        eq(follows.followerId, memberIdSql(follower, 'follower')),
+        eq(follows.followedId, memberIdSql(followed, 'followed')),
+      ),
+    )
+    .limit(1)
+    .prepare(),
+)
 
-export function isFollowingRead(db: Db, followerId: IdArg, followedId: IdArg): Read<boolean> {
-  return cachedRead(db, isFollowingStatement(db, followerId, followedId), (rows) => rows.length > 0)
+/** Whether `follower` follows `followed` (the profile page: the session's member and a username). */
+export function isFollowingRead(db: Db, follower: MemberRef, followed: MemberRef): Statement<boolean> {
+  return bind(
+    db,
+    isFollowingQuery(db, memberKind(follower), memberKind(followed)),
+    { ...memberIdValues(follower, 'follower'), ...memberIdValues(followed, 'followed') },
+    (rows) => rows.length > 0,
+  )
 }
 
 export const isFollowing = (db: Db, followerId: number, followedId: number) =>
-  runRead(isFollowingRead(db, followerId, followedId))
+  runStatement(isFollowingRead(db, { id: followerId }, { id: followedId }))
 
 /**
  * Ids of a member's followers seen since `seenSince` (epoch ms, their `last_seen_at`), newest

@@ -1,17 +1,18 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, lt, sql, type SQL } from 'drizzle-orm'
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 import type { Db } from '../../db/client'
-import { runRead } from '../../db/read'
+import { keysetSelect, pagePlaceholders, pageValues, type KeysetCursor, type PageKind } from '../../db/keyset'
+import { memberIdSql, memberIdValues, memberKind, type MemberKind, type MemberRef } from '../../db/member'
+import { bind, prepareOnce, runStatement, type Statement } from '../../db/read'
 import { conversations, messages, users, type Conversation } from '../../db/schema'
-import type { Cursor } from '../../lib/cursor'
-import { inboxRead, messageColumns, threadRead } from './pages'
+import { PAGE_SIZE, toPage, type Cursor, type Page } from '../../lib/cursor'
 
-// Private messages. A conversation row per pair of members (`user_a_id` < `user_b_id`) holds
-// the inbox's data: last message, per-side unread count and last-read time. Every write
-// below updates it — and the recipient's `users.unread_message_count` (the badge) — in the
-// same `db.batch` as the message itself, so they never drift apart.
+// The reads of private messages (the writes are in actions.ts). A conversation row per pair
+// of members (`user_a_id` < `user_b_id`) holds the inbox's data: last message, per-side
+// unread count and last-read time.
 
 /** The pair's columns in canonical order: the smaller id is side "a". */
-function pairOf(oneId: number, otherId: number) {
+export function pairOf(oneId: number, otherId: number) {
   return oneId < otherId ? { a: oneId, b: otherId } : { a: otherId, b: oneId }
 }
 
@@ -67,173 +68,158 @@ function sideOf(row: Conversation, viewerId: number): ConversationSide {
 }
 
 /**
- * A member's inbox, newest activity first, keyset-paginated on (last_message_at, id): one
- * statement, bounded rows however many conversations there are (see `inboxRead`).
+ * The inbox's parts: the member's conversations on one side of the pairs, each joined to
+ * the other member's row, `range` limiting it to the page. Every result column has its own
+ * name (D1 keys a batch's rows by column name).
  */
-export function listConversations(db: Db, userId: number, opts: { before: Cursor | null; limit?: number }) {
-  return runRead(inboxRead(db, userId, opts))
+function inboxPart(db: Db, viewer: SQL, mine: AnySQLiteColumn, other: AnySQLiteColumn, unread: AnySQLiteColumn) {
+  return (range: SQL | undefined) =>
+    db
+      .select({
+        id: conversations.id,
+        other: {
+          id: sql<number>`${other}`.as('other_id'),
+          username: users.username,
+          email: users.email,
+        },
+        lastMessageBody: conversations.lastMessageBody,
+        lastSenderId: conversations.lastSenderId,
+        lastMessageAt: conversations.lastMessageAt,
+        unread: sql<number>`${unread}`.as('unread'),
+      })
+      .from(conversations)
+      .innerJoin(users, eq(users.id, other))
+      .where(and(eq(mine, viewer), range))
 }
 
+/** The cursor's millisecond with a smaller id, then strictly older (see db/keyset.ts). */
+function activityRanges(cursor: KeysetCursor | null): (SQL | undefined)[] {
+  if (!cursor) return [undefined]
+  return [
+    and(eq(conversations.lastMessageAt, cursor.createdAt), lt(conversations.id, cursor.id)),
+    lt(conversations.lastMessageAt, cursor.createdAt),
+  ]
+}
+
+const byActivity = sql`${sql.identifier('conversations')}.${sql.identifier('last_message_at')} desc, ${sql.identifier('conversations')}.${sql.identifier('id')} desc`
+
 /**
- * One page of a thread: the newest 25 messages older than `before`, returned oldest first
- * for display; `next` is the cursor of the page above.
+ * One inbox page, newest activity first, keyset-paginated on (last_message_at, id), as ONE
+ * statement: the member is side "a" of some pairs and side "b" of others, so the page is a
+ * `UNION ALL` of one index range per side (two per side after a cursor) under one ORDER BY
+ * and LIMIT. SQLite merges the ordered parts (MERGE (UNION ALL)) and stops at the LIMIT, and
+ * each part is a join evaluated row by row, so only the rows of the page (plus one look-ahead
+ * per part) are read, with one `users` row each: about 2 × 27 rows, however many
+ * conversations there are and however far one scrolls.
  */
+const inbox = prepareOnce((db, viewer: MemberKind, page: PageKind) => {
+  const { paging, limit } = pagePlaceholders(page)
+  const me = memberIdSql(viewer, 'viewer')
+  const sides = [
+    inboxPart(db, me, conversations.userAId, conversations.userBId, conversations.aUnread),
+    inboxPart(db, me, conversations.userBId, conversations.userAId, conversations.bUnread),
+  ]
+  const ranges = activityRanges(paging.before)
+  const [first, ...rest] = sides.flatMap((part) => ranges.map((range) => part(range)))
+  let query = first!.$dynamic()
+  for (const part of rest) query = query.unionAll(part) as never
+  return query.orderBy(byActivity).limit(limit).prepare()
+})
+
+const conversationCursor = (row: ConversationView): Cursor => ({ createdAt: row.lastMessageAt, id: row.id })
+
+/** A member's inbox page (the inbox page names the member by the session cookie). */
+export function inboxRead(
+  db: Db,
+  viewer: MemberRef,
+  opts: { before: Cursor | null; limit?: number },
+): Statement<Page<ConversationView>> {
+  const page = pageValues(opts)
+  return bind(
+    db,
+    inbox(db, memberKind(viewer), page.kind),
+    { ...memberIdValues(viewer, 'viewer'), ...page.values },
+    (rows) => toPage(rows, conversationCursor, opts.limit),
+  )
+}
+
+export function listConversations(db: Db, userId: number, opts: { before: Cursor | null; limit?: number }) {
+  return runStatement(inboxRead(db, { id: userId }, opts))
+}
+
+/** The two members' conversation row: `viewer` is side "a" when theirs is the smaller id. */
+export const pairWhere = (viewer: SQL, other: SQL) =>
+  and(
+    eq(conversations.userAId, sql`min(${viewer}, ${other})`),
+    eq(conversations.userBId, sql`max(${viewer}, ${other})`),
+  )
+
+/** A message's columns, as `MessageView`. */
+const messageColumns = {
+  id: messages.id,
+  senderId: messages.senderId,
+  recipientId: messages.recipientId,
+  body: messages.body,
+  createdAt: messages.createdAt,
+}
+
+function threadQuery(db: Db, conversation: SQL, page: PageKind) {
+  const { paging, limit } = pagePlaceholders(page)
+  return keysetSelect(
+    (range) =>
+      db
+        .select(messageColumns)
+        .from(messages)
+        .where(and(eq(messages.conversationId, conversation), range))
+        .$dynamic(),
+    messages.createdAt,
+    messages.id,
+    paging,
+    limit,
+  ).prepare()
+}
+
+const threadById = prepareOnce((db, page: PageKind) => threadQuery(db, sql`${sql.placeholder('conversation')}`, page))
+
+// The pair's conversation as a subquery (evaluated once): NULL before a first message.
+const threadOfPair = prepareOnce((db, viewer: MemberKind, other: MemberKind, page: PageKind) => {
+  const [me, them] = [memberIdSql(viewer, 'viewer'), memberIdSql(other, 'other')]
+  return threadQuery(db, sql`(SELECT ${conversations.id} FROM ${conversations} WHERE ${pairWhere(me, them)})`, page)
+})
+
+/** A thread: a conversation by id, or the conversation of two members. */
+export type ThreadOf = { conversationId: number } | { viewer: MemberRef; other: MemberRef }
+
+const messageCursor = (row: MessageView): Cursor => ({ createdAt: row.createdAt, id: row.id })
+
+/**
+ * One page of a thread: the newest 25 messages older than `before` (one index range, two
+ * after a cursor), returned oldest first for display; `next` is the cursor of the page above.
+ */
+export function threadRead(
+  db: Db,
+  thread: ThreadOf,
+  opts: { before: Cursor | null; limit?: number },
+): Statement<Page<MessageView>> {
+  const page = pageValues(opts)
+  const [query, values] =
+    'conversationId' in thread
+      ? [threadById(db, page.kind), { conversation: thread.conversationId }]
+      : [
+          threadOfPair(db, memberKind(thread.viewer), memberKind(thread.other), page.kind),
+          { ...memberIdValues(thread.viewer, 'viewer'), ...memberIdValues(thread.other, 'other') },
+        ]
+  return bind(db, query, { ...values, ...page.values }, (rows) => {
+    const { items, next } = toPage(rows, messageCursor, opts.limit ?? PAGE_SIZE)
+    return { items: items.reverse(), next }
+  })
+}
+
 export function listThreadMessages(db: Db, conversationId: number, opts: { before: Cursor | null; limit?: number }) {
-  return runRead(threadRead(db, conversationId, opts))
+  return runStatement(threadRead(db, { conversationId }, opts))
 }
 
 export async function getMessageById(db: Db, id: number): Promise<MessageView | null> {
   const row = await db.select(messageColumns).from(messages).where(eq(messages.id, id)).get()
   return row ?? null
-}
-
-/**
- * Sends a message, atomically: creates or updates the pair's conversation row (last message,
- * the recipient's unread count), inserts the message and bumps the recipient's badge count.
- * Returns the message and the recipient's new badge count.
- */
-export async function sendMessage(
-  db: Db,
-  senderId: number,
-  recipientId: number,
-  body: string,
-  now = Date.now(),
-): Promise<{ message: MessageView; recipientUnread: number }> {
-  const { a, b } = pairOf(senderId, recipientId)
-  const recipientIsA = recipientId === a
-  const [, inserted, badge] = await db.batch([
-    db
-      .insert(conversations)
-      .values({
-        userAId: a,
-        userBId: b,
-        lastMessageBody: body,
-        lastSenderId: senderId,
-        lastMessageAt: now,
-        aUnread: recipientIsA ? 1 : 0,
-        bUnread: recipientIsA ? 0 : 1,
-        createdAt: now,
-      })
-      .onConflictDoUpdate({
-        target: [conversations.userAId, conversations.userBId],
-        set: {
-          lastMessageBody: body,
-          lastSenderId: senderId,
-          lastMessageAt: sql`max(${conversations.lastMessageAt}, ${now})`,
-          ...(recipientIsA
-            ? { aUnread: sql`${conversations.aUnread} + 1` }
-            : { bUnread: sql`${conversations.bUnread} + 1` }),
-        },
-      }),
-    db
-      .insert(messages)
-      .values({
-        conversationId: sql`(SELECT id FROM conversations WHERE user_a_id = ${a} AND user_b_id = ${b})`,
-        senderId,
-        recipientId,
-        body,
-        createdAt: now,
-      })
-      .returning({ id: messages.id }),
-    db
-      .update(users)
-      .set({ unreadMessageCount: sql`${users.unreadMessageCount} + 1` })
-      .where(eq(users.id, recipientId))
-      .returning({ unread: users.unreadMessageCount }),
-  ])
-  const id = inserted[0]?.id
-  if (id === undefined) throw new Error('message insert returned no id')
-  return {
-    message: { id, senderId, recipientId, body, createdAt: now },
-    recipientUnread: badge[0]?.unread ?? 0,
-  }
-}
-
-/**
- * Marks the reader's side of a conversation read: its unread count goes to zero, its
- * last-read time to now, and the reader's badge count drops by the same amount — one
- * conversation row and one user row, however many messages were unread. Returns the
- * reader's new badge count, or null when nothing was unread (nothing written).
- */
-export async function markConversationRead(
-  db: Db,
-  readerId: number,
-  conversation: ConversationSide,
-  now = Date.now(),
-): Promise<number | null> {
-  if (conversation.unread === 0) return null
-  const isA = conversation.readerIsA
-  const unreadCol = sql.raw(isA ? 'a_unread' : 'b_unread')
-  const [badge] = await db.batch([
-    // Subtract what this conversation had unread, read inside the transaction (not the
-    // possibly stale value the page loaded), so a message arriving meanwhile is not lost.
-    db
-      .update(users)
-      .set({
-        unreadMessageCount: sql`max(0, ${users.unreadMessageCount} -
-          (SELECT ${unreadCol} FROM conversations WHERE id = ${conversation.id}))`,
-      })
-      .where(eq(users.id, readerId))
-      .returning({ unread: users.unreadMessageCount }),
-    db
-      .update(conversations)
-      .set(
-        isA
-          ? { aUnread: 0, aLastReadAt: sql`max(${conversations.aLastReadAt}, ${now})` }
-          : { bUnread: 0, bLastReadAt: sql`max(${conversations.bLastReadAt}, ${now})` },
-      )
-      .where(eq(conversations.id, conversation.id)),
-  ])
-  return badge[0]?.unread ?? 0
-}
-
-/**
- * Deletes a message its sender wrote, for both members, atomically: if the recipient had
- * not read it yet, their unread counts drop by one; the conversation's "last message" is
- * recomputed from what remains. `deleted` is false when the message is not `senderId`'s
- * (or already gone); `recipientUnread` is the recipient's new badge count.
- */
-export async function deleteOwnMessage(
-  db: Db,
-  senderId: number,
-  message: MessageView,
-): Promise<{ deleted: boolean; recipientUnread: number }> {
-  const recipientId = message.recipientId
-  const { a, b } = pairOf(senderId, recipientId)
-  const recipientIsA = recipientId === a
-  const unreadCol = sql.raw(recipientIsA ? 'a_unread' : 'b_unread')
-  const readCol = sql.raw(recipientIsA ? 'a_last_read_at' : 'b_last_read_at')
-  // True while the message exists, is the sender's, and the recipient has not read it.
-  const unreadByRecipient = sql`EXISTS (SELECT 1 FROM messages m JOIN conversations c ON c.id = m.conversation_id
-    WHERE m.id = ${message.id} AND m.sender_id = ${senderId} AND m.created_at > c.${readCol} AND c.${unreadCol} > 0)`
-  const [badge, , deleted] = await db.batch([
-    db
-      .update(users)
-      .set({
-        unreadMessageCount: sql`CASE WHEN ${unreadByRecipient} THEN max(0, ${users.unreadMessageCount} - 1)
-          ELSE ${users.unreadMessageCount} END`,
-      })
-      .where(eq(users.id, recipientId))
-      .returning({ unread: users.unreadMessageCount }),
-    db
-      .update(conversations)
-      .set(
-        recipientIsA ? { aUnread: sql`${conversations.aUnread} - 1` } : { bUnread: sql`${conversations.bUnread} - 1` },
-      )
-      .where(and(eq(conversations.userAId, a), eq(conversations.userBId, b), unreadByRecipient)),
-    db
-      .delete(messages)
-      .where(and(eq(messages.id, message.id), eq(messages.senderId, senderId)))
-      .returning({ id: messages.id }),
-    db
-      .update(conversations)
-      .set({
-        lastMessageBody: sql`(SELECT body FROM messages WHERE conversation_id = conversations.id
-          ORDER BY created_at DESC, id DESC LIMIT 1)`,
-        lastSenderId: sql`(SELECT sender_id FROM messages WHERE conversation_id = conversations.id
-          ORDER BY created_at DESC, id DESC LIMIT 1)`,
-      })
-      .where(and(eq(conversations.userAId, a), eq(conversations.userBId, b))),
-  ])
-  return { deleted: deleted.length > 0, recipientUnread: badge[0]?.unread ?? 0 }
 }

@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm'
-import { batchReads, Expr, runRead } from '../../db/read'
 import { Hono, type Context } from 'hono'
+import { runBatch, runStatement } from '../../db/read'
 import type { AppEnv } from '../../env'
 import { parseCursor } from '../../lib/cursor'
 import { cursorFrom } from '../../middleware/paging'
@@ -13,16 +12,13 @@ import { deferSession, requireUser, toLogin, withSessionBatch } from '../../midd
 import { ErrorFragment, ErrorPage } from '../../views/errors'
 import { notifyMembers } from '../live/notify'
 import { runtimeOf } from '../../middleware/runtime'
-import { getUserById, getUserByUsername, userByUsernameRead, userIdByUsername } from '../users/queries'
-import { deleteOwnMessage, getMessageById, sendMessage } from './queries'
-import { inboxRead, markPairReadReads, pairConversationArg, threadRead } from './pages'
+import { getUserById, getUserByUsername, userByUsernameRead } from '../users/queries'
+import { deleteOwnMessage, markThreadRead, sendMessage } from './actions'
+import { getMessageById, inboxRead, threadRead } from './queries'
 import { MESSAGE_RATE_LIMITS, messageSchema } from './schemas'
 import { ConversationPage, InboxPage, MessageSent, MessageForm, ThreadMessages, ThreadPage } from './views'
 
 export const messagesRoutes = new Hono<AppEnv>()
-
-/** A member id that matches nothing. */
-const NOBODY = new Expr('nobody', sql`NULL`, {})
 
 messagesRoutes.use('/messages', requireUser)
 messagesRoutes.use('/messages/*', requireUser)
@@ -69,14 +65,14 @@ messagesRoutes.get('/messages/:username', deferSession, async (c) => {
   // Reading the thread marks it read: one conversation row and the badge.
   const markRead = cursor.ok && before === null && !isHtmxFragmentRequest(c)
   const now = Date.now()
-  const [other, page, badge] = await withSessionBatch(c, (session) => {
-    // No cookie cannot get here (requireUser); NULL matches nothing.
-    const me = session ?? NOBODY
-    const otherId = userIdByUsername(name)
-    const [marked, markSide] = markPairReadReads(c.var.db, me, otherId, now)
+  const db = c.get('db')
+  const [other, page, badge] = await withSessionBatch(c, (me) => {
+    // Without a cookie (requireUser lets none through) only the member is read.
+    const them = { username: name }
+    const [marked, markSide] = me ? markThreadRead(db, me, them, now) : [null, null]
     return [
-      userByUsernameRead(c.var.db, name),
-      cursor.ok ? threadRead(c.var.db, pairConversationArg(me, otherId), { before }) : null,
+      userByUsernameRead(db, name),
+      me && cursor.ok ? threadRead(db, { viewer: me, other: them }, { before }) : null,
       markRead ? marked : null,
       markRead ? markSide : null,
     ]
@@ -119,7 +115,9 @@ messagesRoutes.post('/messages/:username', async (c) => {
       if (status === 429) return c.html(<ErrorFragment status={429} t={t} message={error} />)
       return c.html(<MessageForm t={t} other={other} value={form.body ?? ''} error={error} />)
     }
-    const page = await runRead(threadRead(db, pairConversationArg(user.id, other.id), { before: null }))
+    const page = await runStatement(
+      threadRead(db, { viewer: { id: user.id }, other: { id: other.id } }, { before: null }),
+    )
     return c.render(
       <ThreadPage
         t={t}
@@ -172,9 +170,8 @@ messagesRoutes.post('/messages/:username/read', async (c) => {
   const { db } = c.var
   const user = c.var.user!
   const name = c.req.param('username')
-  const [marked, markSide] = markPairReadReads(db, user.id, userIdByUsername(name), Date.now())
-  const results = await batchReads(db, [userByUsernameRead(db, name), marked, markSide] as const)
-  const [other, unread] = results
+  const [marked, markSide] = markThreadRead(db, { id: user.id }, { username: name }, Date.now())
+  const [other, unread] = await runBatch(db, [userByUsernameRead(db, name), marked, markSide])
   if (!other) throw new HttpError(404, 'errors.userNotFound')
   if (other.id === user.id) return notYourself(c)
   if (unread !== null) notifyMembers(runtimeOf(c), [{ userId: user.id, event: { type: 'unread', count: unread } }])

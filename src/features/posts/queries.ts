@@ -1,6 +1,7 @@
-import { and, eq, Placeholder, sql } from 'drizzle-orm'
-import { cachedRead, idArg, mergeValues, runRead, type IdArg, type Read, type Row, type Statement } from '../../db/read'
-import { keysetArgs, keysetSelect, pageOrder, pageRange } from '../../db/keyset'
+import { and, eq, sql } from 'drizzle-orm'
+import { keysetSelect, pageOrder, pagePlaceholders, pageRange, pageValues, type PageKind } from '../../db/keyset'
+import { memberIdSql, memberIdValues, memberKind, type MemberKind, type MemberRef } from '../../db/member'
+import { bind, prepareOnce, runStatement, type Statement } from '../../db/read'
 import type { Db } from '../../db/client'
 import { postTranslations, posts, timelineEntries, users } from '../../db/schema'
 import { toKeysetPage, type Cursor, type Page, type Paging } from '../../lib/cursor'
@@ -19,111 +20,96 @@ const postColumns = {
 
 const cursorOf = (post: PostView): Cursor => ({ createdAt: post.createdAt, id: post.id })
 
-/** A row of `postColumns` (column names as D1 returns them), mapped by hand. */
-export function postViewRow(r: Row): PostView {
-  return {
-    id: r.id as number,
-    body: r.body as string,
-    language: r.language as string | null,
-    createdAt: r.created_at as number,
-    author: { id: r.user_id as number, username: r.username as string, email: r.email as string },
-  }
-}
+const explore = prepareOnce((db, page: PageKind) => {
+  const { paging, limit } = pagePlaceholders(page)
+  return keysetSelect(
+    (range) => db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.userId)).where(range).$dynamic(),
+    posts.createdAt,
+    posts.id,
+    paging,
+    limit,
+  ).prepare()
+})
 
 /** Every member's posts, newest first (a page older than `before` or newer than `after`). */
-export function exploreStatement(db: Db, opts: Paging): Statement<PostView> {
-  const page = keysetArgs(opts)
-  return {
-    key: `explore:${page.key}`,
-    build: () =>
-      keysetSelect(
-        (range) =>
-          db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.userId)).where(range).$dynamic(),
-        posts.createdAt,
-        posts.id,
-        page.paging,
-        page.limit,
-      ),
-    values: page.values,
-    row: postViewRow,
-  }
+export function exploreRead(db: Db, opts: Paging): Statement<Page<PostView>> {
+  const page = pageValues(opts)
+  return bind(db, explore(db, page.kind), page.values, (rows) => toKeysetPage(rows, cursorOf, opts))
 }
 
-export function exploreRead(db: Db, opts: Paging): Read<Page<PostView>> {
-  return cachedRead(db, exploreStatement(db, opts), (rows) => toKeysetPage(rows, cursorOf, opts))
-}
+export const listExplorePosts = (db: Db, opts: Paging) => runStatement(exploreRead(db, opts))
 
-export const listExplorePosts = (db: Db, opts: Paging) => runRead(exploreRead(db, opts))
-
-/**
- * One member's posts, newest first. `userId` may be an expression (the profile page names
- * its member by a username subquery, to send everything in one batch).
- */
-export function userPostsStatement(db: Db, userId: IdArg, opts: Paging): Statement<PostView> {
-  const page = keysetArgs(opts)
-  const author = idArg('author_id', userId)
-  return {
-    key: `userPosts:${author.key}:${page.key}`,
-    build: () =>
-      keysetSelect(
-        (range) =>
-          db
-            .select(postColumns)
-            .from(posts)
-            .innerJoin(users, eq(users.id, posts.userId))
-            .where(and(eq(posts.userId, author.sql), range))
-            .$dynamic(),
-        posts.createdAt,
-        posts.id,
-        page.paging,
-        page.limit,
-      ),
-    values: mergeValues(author.values, page.values),
-    row: postViewRow,
-  }
-}
-
-export function userPostsRead(db: Db, userId: IdArg, opts: Paging): Read<Page<PostView>> {
-  return cachedRead(db, userPostsStatement(db, userId, opts), (rows) => toKeysetPage(rows, cursorOf, opts))
-}
-
-export const listUserPosts = (db: Db, userId: number, opts: Paging) => runRead(userPostsRead(db, userId, opts))
-
-/**
- * The home timeline: posts by the people `ownerId` follows and by `ownerId`, newest first.
- * Reads the fanned-out `timeline_entries` (one index range), so the cost of a page does
- * not grow with the number of followed people or the scroll depth. `ownerId` may be the
- * session's member as an expression (`withSessionBatch`).
- */
-export function homeTimelineStatement(db: Db, ownerId: IdArg, opts: Paging): Statement<PostView> {
-  const page = keysetArgs(opts)
-  const owner = idArg('owner_id', ownerId)
-  return {
-    key: `home:${owner.key}:${page.key}`,
-    build: () =>
+const userPosts = prepareOnce((db, author: MemberKind, page: PageKind) => {
+  const { paging, limit } = pagePlaceholders(page)
+  const authorId = memberIdSql(author, 'author')
+  return keysetSelect(
+    (range) =>
       db
         .select(postColumns)
-        .from(timelineEntries)
-        .innerJoin(posts, eq(posts.id, timelineEntries.postId))
+        .from(posts)
         .innerJoin(users, eq(users.id, posts.userId))
-        .where(
-          and(
-            eq(timelineEntries.ownerId, owner.sql),
-            pageRange(timelineEntries.createdAt, timelineEntries.postId, page.paging),
-          ),
-        )
-        .orderBy(...pageOrder(timelineEntries.createdAt, timelineEntries.postId, page.paging))
-        .limit(page.limit),
-    values: mergeValues(owner.values, page.values),
-    row: postViewRow,
-  }
+        .where(and(eq(posts.userId, authorId), range))
+        .$dynamic(),
+    posts.createdAt,
+    posts.id,
+    paging,
+    limit,
+  ).prepare()
+})
+
+/**
+ * One member's posts, newest first. The profile page names its member by username, to read
+ * the member and their posts in one batch.
+ */
+export function userPostsRead(db: Db, author: MemberRef, opts: Paging): Statement<Page<PostView>> {
+  const page = pageValues(opts)
+  return bind(
+    db,
+    userPosts(db, memberKind(author), page.kind),
+    { ...memberIdValues(author, 'author'), ...page.values },
+    (rows) => toKeysetPage(rows, cursorOf, opts),
+  )
 }
 
-export function homeTimelineRead(db: Db, ownerId: IdArg, opts: Paging): Read<Page<PostView>> {
-  return cachedRead(db, homeTimelineStatement(db, ownerId, opts), (rows) => toKeysetPage(rows, cursorOf, opts))
+export const listUserPosts = (db: Db, userId: number, opts: Paging) =>
+  runStatement(userPostsRead(db, { id: userId }, opts))
+
+const homeTimeline = prepareOnce((db, owner: MemberKind, page: PageKind) => {
+  const { paging, limit } = pagePlaceholders(page)
+  return db
+    .select(postColumns)
+    .from(timelineEntries)
+    .innerJoin(posts, eq(posts.id, timelineEntries.postId))
+    .innerJoin(users, eq(users.id, posts.userId))
+    .where(
+      and(
+        eq(timelineEntries.ownerId, memberIdSql(owner, 'owner')),
+        pageRange(timelineEntries.createdAt, timelineEntries.postId, paging),
+      ),
+    )
+    .orderBy(...pageOrder(timelineEntries.createdAt, timelineEntries.postId, paging))
+    .limit(limit)
+    .prepare()
+})
+
+/**
+ * The home timeline: posts by the people `owner` follows and by `owner`, newest first.
+ * Reads the fanned-out `timeline_entries` (one index range), so the cost of a page does
+ * not grow with the number of followed people or the scroll depth. The home page names
+ * `owner` by the session cookie (`withSessionBatch`).
+ */
+export function homeTimelineRead(db: Db, owner: MemberRef, opts: Paging): Statement<Page<PostView>> {
+  const page = pageValues(opts)
+  return bind(
+    db,
+    homeTimeline(db, memberKind(owner), page.kind),
+    { ...memberIdValues(owner, 'owner'), ...page.values },
+    (rows) => toKeysetPage(rows, cursorOf, opts),
+  )
 }
 
-export const listHomeTimeline = (db: Db, userId: number, opts: Paging) => runRead(homeTimelineRead(db, userId, opts))
+export const listHomeTimeline = (db: Db, userId: number, opts: Paging) =>
+  runStatement(homeTimelineRead(db, { id: userId }, opts))
 
 export type CreatePostResult = PostView & { duplicate: boolean }
 
@@ -201,29 +187,21 @@ export async function createPost(
   return { ...first, duplicate: true }
 }
 
-export function postByIdStatement(db: Db, id: number): Statement<PostView> {
-  return {
-    key: 'postById',
-    build: () =>
-      db
-        .select(postColumns)
-        .from(posts)
-        .innerJoin(users, eq(users.id, posts.userId))
-        .where(eq(posts.id, POST_ID))
-        .limit(ONE),
-    values: { post_id: id, one: 1 },
-    row: postViewRow,
-  }
+const postById = prepareOnce((db) =>
+  db
+    .select(postColumns)
+    .from(posts)
+    .innerJoin(users, eq(users.id, posts.userId))
+    .where(eq(posts.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare(),
+)
+
+export function postByIdRead(db: Db, id: number): Statement<PostView | null> {
+  return bind(db, postById(db), { id }, (rows) => rows[0] ?? null)
 }
 
-const POST_ID = new Placeholder('post_id')
-const ONE = new Placeholder('one')
-
-export function postByIdRead(db: Db, id: number): Read<PostView | null> {
-  return cachedRead(db, postByIdStatement(db, id), (rows) => rows[0] ?? null)
-}
-
-export const getPostById = (db: Db, id: number) => runRead(postByIdRead(db, id))
+export const getPostById = (db: Db, id: number) => runStatement(postByIdRead(db, id))
 
 export type DeletePostResult = { ok: true } | { ok: false; reason: 'not-found' | 'forbidden' }
 

@@ -1,45 +1,29 @@
-import { and, desc, eq, isNull, Placeholder, sql } from 'drizzle-orm'
-import { cachedRead, Expr, runRead, type Read, type Statement } from '../../db/read'
-import { userRow } from '../../db/rows'
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import { bind, prepareOnce, runStatement, type Statement } from '../../db/read'
 import { keysetSelect, olderThan } from '../../db/keyset'
 import type { Db } from '../../db/client'
 import { uniqueViolation } from '../../db/errors'
 import { follows, reservedUsernames, users, type User } from '../../db/schema'
 import { PAGE_SIZE, toPage, type Cursor, type Page } from '../../lib/cursor'
 
+const userByUsername = prepareOnce((db) =>
+  db
+    .select()
+    .from(users)
+    .where(and(sql`lower(${users.username}) = ${sql.placeholder('username')}`, isNull(users.deletedAt)))
+    .limit(1)
+    .prepare(),
+)
+
 /**
- * The member id of a username as an expression (NULL when nobody has it), for a batch.
- * Usernames are unique case-insensitively; the lookup uses the `lower(username)` index.
- * A deleted account (being removed by its job) is not found: its profile is a 404 at once.
+ * A member by username; usernames are unique case-insensitively (the `lower(username)`
+ * index). A deleted account (being removed by its job) is not found: its profile is a 404 at once.
  */
-export function userIdByUsername(username: string): Expr {
-  return new Expr('username', USER_ID_BY_USERNAME, { username: username.toLowerCase() })
+export function userByUsernameRead(db: Db, username: string): Statement<User | null> {
+  return bind(db, userByUsername(db), { username: username.toLowerCase() }, (rows) => rows[0] ?? null)
 }
 
-const USERNAME = new Placeholder('username')
-
-const USER_ID_BY_USERNAME = sql`(SELECT ${users.id} FROM ${users} WHERE lower(${users.username}) = ${USERNAME}
-    AND ${users.deletedAt} IS NULL)`
-
-export function userByUsernameStatement(db: Db, username: string): Statement<User> {
-  return {
-    key: 'userByUsername',
-    build: () =>
-      db
-        .select()
-        .from(users)
-        .where(and(sql`lower(${users.username}) = ${USERNAME}`, isNull(users.deletedAt)))
-        .limit(new Placeholder('one')),
-    values: { username: username.toLowerCase(), one: 1 },
-    row: userRow,
-  }
-}
-
-export function userByUsernameRead(db: Db, username: string): Read<User | null> {
-  return cachedRead(db, userByUsernameStatement(db, username), (rows) => rows[0] ?? null)
-}
-
-export const getUserByUsername = (db: Db, username: string) => runRead(userByUsernameRead(db, username))
+export const getUserByUsername = (db: Db, username: string) => runStatement(userByUsernameRead(db, username))
 
 /** By address, for login and password reset; a deleted account is not found. */
 export async function getUserByEmail(db: Db, email: string): Promise<User | null> {

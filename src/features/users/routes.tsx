@@ -10,7 +10,7 @@ import { deferSession, requireUser, withSessionBatch } from '../../middleware/se
 import { PostPage } from '../../views/components'
 import { isFollowing, isFollowingRead } from '../follows/queries'
 import { userPostsRead } from '../posts/queries'
-import { getUserByUsername, updateProfile, userByUsernameRead, userIdByUsername } from './queries'
+import { getUserByUsername, updateProfile, userByUsernameRead } from './queries'
 import { profileSchema } from './schemas'
 import { ErrorFragment } from '../../views/errors'
 import { EditProfilePage, ProfilePage, UserPopup } from './views'
@@ -25,8 +25,8 @@ usersRoutes.get('/user/:username', deferSession, async (c) => {
   const db = c.get('db')
   const [user, page, followingThem] = await withSessionBatch(c, (me) => [
     userByUsernameRead(db, name),
-    userPostsRead(db, userIdByUsername(name), paging),
-    me ? isFollowingRead(db, me, userIdByUsername(name)) : null,
+    userPostsRead(db, { username: name }, paging),
+    me ? isFollowingRead(db, me, { username: name }) : null,
   ])
   if (!user) throw new HttpError(404, 'errors.userNotFound')
   const t = c.get('t')

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import { followUser } from '../../../src/features/follows/queries'
-import { sendMessage } from '../../../src/features/messages/queries'
+import { sendMessage } from '../../../src/features/messages/actions'
 import { createPost } from '../../../src/features/posts/queries'
 import { Client, db, loggedIn, makeUser, PASSWORD, uniqueName } from '../../helpers'
 import { waitForMail } from '../../mailbox'
