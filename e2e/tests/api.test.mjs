@@ -1,5 +1,5 @@
 // The REST API on `wrangler dev`: the README's curl walk-through (with fetch), the
-// Settings → API tokens page in a browser, and the /api/docs reference page rendering
+// API tokens on the Settings → Sessions page in a browser, and the /api/docs reference page rendering
 // under the site's CSP with no request leaving the app's origin.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
@@ -16,7 +16,7 @@ after(async () => {
 const api = (path, init = {}) => fetch(`${BASE_URL}/api${path}`, init)
 const json = { 'Content-Type': 'application/json' }
 
-test('the README walk-through: register, token, post, timeline, revoke; then Settings → API tokens', async () => {
+test('the README walk-through: register, token, post, timeline, revoke; then Settings → Sessions', async () => {
   const username = uniqueName('api')
   const registered = await api('/users', {
     method: 'POST',

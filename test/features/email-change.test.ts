@@ -55,6 +55,7 @@ describe('changing the email address', () => {
 
     const confirmed = await visitor.post(path)
     expect(confirmed.status).toBe(303)
+    expect(confirmed.headers.get('location')).toBe('/auth/login')
     expect(await emailOf(user.id)).toBe(address)
 
     const [notice] = await waitForMail(user.email)
@@ -115,7 +116,11 @@ describe('changing the email address', () => {
     const latest = await requestChange(client, second)
     expect((await new Client().post(first)).status).toBe(410)
     const reset = await createResetToken(db, user.id)
-    expect((await new Client().post(latest)).status).toBe(303)
+    // Followed in the member's own browser: back to their settings.
+    const done = await client.post(latest)
+    expect(done.status).toBe(303)
+    expect(done.headers.get('location')).toBe('/settings/account')
+    expect(await (await client.get('/settings/account')).text()).toContain(second)
     const [row] = await db
       .select()
       .from(passwordResetTokens)

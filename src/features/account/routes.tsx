@@ -9,7 +9,7 @@ import { setFlash } from '../../middleware/flash'
 import { requireUser } from '../../middleware/session'
 import { baseUrl } from '../../views/email'
 import { renderPasswordChangedEmail } from '../auth/reset/emails'
-import { sendEmail, sendEmailWithRetry, type EmailMessageInput } from '../email/send'
+import { sendEmail, sendEmailWithRetry } from '../email/send'
 import { closeLiveSessions } from '../live/notify'
 import { getUserByEmail, getUserById } from '../users/queries'
 import { changePassword } from './actions'
@@ -128,13 +128,12 @@ accountRoutes.post('/settings/email', requireUser, requireRecentLogin('reauth.fo
       link: `${origin}/auth/confirm-email/${token}`,
     })
     // Sensitive: the link is a live credential; a dead letter must not keep it.
-    const message: EmailMessageInput = {
+    await sendEmail(c.env, {
       to: [email],
       ...rendered,
       idempotencyKey: `email-confirm:${crypto.randomUUID()}`,
       sensitive: true,
-    }
-    await sendEmail(c.env, message)
+    })
   })
   setFlash(c, 'account.emailSent')
   return c.redirect(ACCOUNT_PAGE, 303)
@@ -183,5 +182,6 @@ accountRoutes.post('/auth/confirm-email/:token', async (c) => {
     })
   })
   setFlash(c, 'account.emailChanged')
-  return c.redirect(c.var.user ? ACCOUNT_PAGE : '/auth/login', 303)
+  // The member's own settings if this browser is theirs; otherwise the way in, with the new address.
+  return c.redirect(c.var.user?.id === user.id ? ACCOUNT_PAGE : '/auth/login', 303)
 })
