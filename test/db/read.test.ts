@@ -6,7 +6,7 @@ import type { MemberRef } from '../../src/db/member'
 import { bind, prepareOnce, runBatch, runStatement, type Statement } from '../../src/db/read'
 import { sessions, users } from '../../src/db/schema'
 import { followUser, isFollowingRead } from '../../src/features/follows/queries'
-import { markThreadRead, sendMessage } from '../../src/features/messages/actions'
+import { markThreadReadWrites, sendMessage } from '../../src/features/messages/actions'
 import { inboxRead, threadRead } from '../../src/features/messages/queries'
 import {
   createPost,
@@ -209,11 +209,11 @@ describe('the reads of the pages', () => {
 
   it('marking a thread read writes only for the session’s member, and returns the new badge', async () => {
     const forged: MemberRef = { session: { id: session.id, secret: 'a'.repeat(24) }, at: Date.now() }
-    const [none] = await runBatch(db, markThreadRead(db, forged, byName(author.username), Date.now()))
+    const [none] = await runBatch(db, markThreadReadWrites(db, forged, byName(author.username), Date.now()))
     expect(none).toBeNull()
-    const [badge] = await runBatch(db, markThreadRead(db, bySession(), byName(author.username), Date.now()))
+    const [badge] = await runBatch(db, markThreadReadWrites(db, bySession(), byName(author.username), Date.now()))
     expect(badge).toBe(0)
-    const [again] = await runBatch(db, markThreadRead(db, bySession(), byName(author.username), Date.now()))
+    const [again] = await runBatch(db, markThreadReadWrites(db, bySession(), byName(author.username), Date.now()))
     expect(again).toBeNull()
   })
 })

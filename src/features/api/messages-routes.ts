@@ -1,19 +1,16 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { User } from '../../db/schema'
-import { hitRateLimit } from '../../middleware/rate-limit'
-import { notifyMembers } from '../live/notify'
 import { runtimeOf } from '../../middleware/runtime'
-import { deleteOwnMessage, markConversationRead, sendMessage } from '../messages/actions'
+import { deleteSentMessage, markThreadRead, sendMessageTo } from '../messages/actions'
 import {
   getConversationSide,
-  getMessageById,
   listConversations,
   listThreadMessages,
   type ConversationView,
   type MessageView,
 } from '../messages/queries'
-import { MESSAGE_RATE_LIMITS, messageSchema } from '../messages/schemas'
+import { messageSchema } from '../messages/schemas'
 import { getUserByUsername } from '../users/queries'
 import { ApiError, errorResponses } from './errors'
 import { requireToken, type ApiEnv } from './middleware'
@@ -154,9 +151,8 @@ export function registerMessageRoutes(api: OpenAPIHono<ApiEnv>) {
       ? await listThreadMessages(c.var.db, conversation.id, { before, limit })
       : { items: [], next: null }
     // Like the page: reading the newest messages marks the thread read (badge included).
-    if (conversation && before === null) {
-      const unread = await markConversationRead(c.var.db, me.id, conversation)
-      if (unread !== null) notifyMembers(runtimeOf(c), [{ userId: me.id, event: { type: 'unread', count: unread } }])
+    if (conversation && before === null && conversation.unread > 0) {
+      await markThreadRead(c.var.db, runtimeOf(c), me, other.username)
     }
     const path = threadPath(other.username)
     return c.json(
@@ -168,27 +164,10 @@ export function registerMessageRoutes(api: OpenAPIHono<ApiEnv>) {
   api.openapi(send, async (c) => {
     const me = c.var.user!
     const other = await otherMember(c, c.req.valid('param').username)
-    const { body } = c.req.valid('json')
-    // The form's limits, per sender: a burst window and a daily cap.
-    for (const [name, rule] of Object.entries(MESSAGE_RATE_LIMITS)) {
-      const state = await hitRateLimit(c.var.db, `messages:${name}:${me.id}`, rule)
-      if (state.limited) {
-        throw new ApiError(429, 'messages.tooMany', { headers: { 'Retry-After': String(state.retryAfterSeconds) } })
-      }
-    }
-    const { message, recipientUnread } = await sendMessage(c.var.db, me.id, other.id, body)
-    notifyMembers(runtimeOf(c), [
-      {
-        userId: other.id,
-        event: {
-          type: 'message',
-          from: { id: me.id, username: me.username, email: me.email },
-          message,
-          unread: recipientUnread,
-        },
-      },
-    ])
-    const json = messageJson(message, threadPath(other.username))
+    const sent = await sendMessageTo(c.var.db, runtimeOf(c), me, other, c.req.valid('json').body)
+    if (!sent.ok && sent.error === 'yourself') throw new ApiError(422, 'messages.notYourself')
+    if (!sent.ok) throw new ApiError(429, 'messages.tooMany', { headers: { 'Retry-After': String(sent.retryAfter) } })
+    const json = messageJson(sent.message, threadPath(other.username))
     c.header('Location', json._links.self)
     return c.json(json, 201)
   })
@@ -197,21 +176,9 @@ export function registerMessageRoutes(api: OpenAPIHono<ApiEnv>) {
     const me = c.var.user!
     const { username, id } = c.req.valid('param')
     const other = await otherMember(c, username)
-    const message = await getMessageById(c.var.db, id)
-    const inThread =
-      message &&
-      ((message.senderId === me.id && message.recipientId === other.id) ||
-        (message.senderId === other.id && message.recipientId === me.id))
-    if (!message || !inThread) throw new ApiError(404, 'messages.notFound')
-    if (message.senderId !== me.id) throw new ApiError(403, 'messages.notYours')
-    const result = await deleteOwnMessage(c.var.db, me.id, message)
-    if (!result.deleted) throw new ApiError(404, 'messages.notFound')
-    notifyMembers(runtimeOf(c), [
-      {
-        userId: message.recipientId,
-        event: { type: 'message-deleted', messageId: message.id, unread: result.recipientUnread },
-      },
-    ])
+    const deleted = await deleteSentMessage(c.var.db, runtimeOf(c), me, id, { inThreadWith: other.id })
+    if (!deleted.ok && deleted.error === 'not-yours') throw new ApiError(403, 'messages.notYours')
+    if (!deleted.ok) throw new ApiError(404, 'messages.notFound')
     return c.body(null, 204)
   })
 }

@@ -1,11 +1,126 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { memberIdSql, memberIdValues, memberKind, type MemberKind, type MemberRef } from '../../db/member'
-import { bind, prepareOnce } from '../../db/read'
-import { conversations, messages, users } from '../../db/schema'
-import { pairOf, pairWhere, type ConversationSide, type MessageView } from './queries'
+import { bind, prepareOnce, runBatch } from '../../db/read'
+import { conversations, messages, users, type User } from '../../db/schema'
+import { hitRateLimit } from '../../middleware/rate-limit'
+import type { Runtime } from '../../middleware/runtime'
+import { notifyMembers } from '../live/notify'
+import { userByUsernameRead } from '../users/queries'
+import { getMessageById, pairOf, pairWhere, type ConversationSide, type MessageView } from './queries'
+import { MESSAGE_RATE_LIMITS } from './schemas'
 
-// The writes of private messages. Every write updates the pair's conversation row — and the
+// Private messages. First what the thread page's forms and the API call — one function per
+// write, each with its limits, refusals and live notices — then the writes they are made of.
+
+export type SendOutcome =
+  | { ok: true; message: MessageView }
+  | { ok: false; error: 'yourself' }
+  | { ok: false; error: 'rate-limited'; retryAfter: number }
+
+/**
+ * Sends a message whose body has passed `messageSchema`: within the sender's limits (a burst
+ * window and a daily cap; only valid messages count), the message with its conversation row
+ * and the recipient's badge, then — after the answer — the recipient's open pages get the
+ * badge and, where the thread is open, the message.
+ */
+export async function sendMessageTo(
+  db: Db,
+  runtime: Runtime,
+  sender: User,
+  recipient: User,
+  body: string,
+): Promise<SendOutcome> {
+  if (recipient.id === sender.id) return { ok: false, error: 'yourself' }
+  for (const [name, rule] of Object.entries(MESSAGE_RATE_LIMITS)) {
+    const state = await hitRateLimit(db, `messages:${name}:${sender.id}`, rule)
+    if (state.limited) return { ok: false, error: 'rate-limited', retryAfter: state.retryAfterSeconds }
+  }
+  const { message, recipientUnread } = await sendMessage(db, sender.id, recipient.id, body)
+  notifyMembers(runtime, [
+    {
+      userId: recipient.id,
+      event: {
+        type: 'message',
+        from: { id: sender.id, username: sender.username, email: sender.email },
+        message,
+        unread: recipientUnread,
+      },
+    },
+  ])
+  return { ok: true, message }
+}
+
+export type MarkReadOutcome =
+  /** `unread`: the reader's new badge count, or null when nothing was unread (nothing written). */
+  { ok: true; other: User; unread: number | null } | { ok: false; error: 'not-found' | 'yourself' }
+
+/**
+ * Marks the reader's side of their conversation with the member named `otherName` read,
+ * in one batch with the look-up of that member (the writes find nothing for an unknown
+ * member or yourself); the reader's other tabs then get the new badge.
+ */
+export async function markThreadRead(
+  db: Db,
+  runtime: Runtime,
+  reader: User,
+  otherName: string,
+  now = Date.now(),
+): Promise<MarkReadOutcome> {
+  const [marked, markSide] = markThreadReadWrites(db, { id: reader.id }, { username: otherName }, now)
+  const [other, unread] = await runBatch(db, [userByUsernameRead(db, otherName), marked, markSide])
+  if (!other) return { ok: false, error: 'not-found' }
+  if (other.id === reader.id) return { ok: false, error: 'yourself' }
+  if (unread !== null) announceUnread(runtime, reader.id, unread)
+  return { ok: true, other, unread }
+}
+
+/**
+ * After a thread was marked read, the reader's other tabs update their badge. The thread
+ * page marks it read inside its own one-round-trip batch and then calls this.
+ */
+export function announceUnread(runtime: Runtime, readerId: number, count: number) {
+  notifyMembers(runtime, [{ userId: readerId, event: { type: 'unread', count } }])
+}
+
+export type DeleteMessageOutcome = { ok: true; message: MessageView } | { ok: false; error: 'not-found' | 'not-yours' }
+
+/**
+ * Deletes a message the member sent, for both members; the recipient's open pages lose it
+ * and get the corrected badge. `inThreadWith`: a door that names the thread too (the API's
+ * `/messages/{username}/{id}`) does not find a message of another thread there.
+ */
+export async function deleteSentMessage(
+  db: Db,
+  runtime: Runtime,
+  sender: User,
+  messageId: number,
+  opts: { inThreadWith?: number } = {},
+): Promise<DeleteMessageOutcome> {
+  const message = await getMessageById(db, messageId)
+  if (!message || (opts.inThreadWith !== undefined && !inThread(message, sender.id, opts.inThreadWith))) {
+    return { ok: false, error: 'not-found' }
+  }
+  if (message.senderId !== sender.id) return { ok: false, error: 'not-yours' }
+  const result = await deleteOwnMessage(db, sender.id, message)
+  if (!result.deleted) return { ok: false, error: 'not-found' }
+  notifyMembers(runtime, [
+    {
+      userId: message.recipientId,
+      event: { type: 'message-deleted', messageId: message.id, unread: result.recipientUnread },
+    },
+  ])
+  return { ok: true, message }
+}
+
+function inThread(message: MessageView, oneId: number, otherId: number): boolean {
+  return (
+    (message.senderId === oneId && message.recipientId === otherId) ||
+    (message.senderId === otherId && message.recipientId === oneId)
+  )
+}
+
+// The writes of private messages, in D1. Every write updates the pair's conversation row — and the
 // recipient's `users.unread_message_count` (the badge) — in the same `db.batch` as the
 // message itself, so they never drift apart.
 
@@ -143,7 +258,7 @@ const markRead = prepareOnce((db, viewer: MemberKind, other: MemberKind) => {
  * last-read time to `now`. Both write nothing when nothing is unread, `viewer` is not in a
  * conversation with `other`, or `viewer` is a dead session.
  */
-export function markThreadRead(db: Db, viewer: MemberRef, other: MemberRef, now: number) {
+export function markThreadReadWrites(db: Db, viewer: MemberRef, other: MemberRef, now: number) {
   const writes = markRead(db, memberKind(viewer), memberKind(other))
   const values = { ...memberIdValues(viewer, 'viewer'), ...memberIdValues(other, 'other'), read_at: now }
   return [

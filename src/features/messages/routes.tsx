@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono'
-import { runBatch, runStatement } from '../../db/read'
+import { runStatement } from '../../db/read'
 import type { AppEnv } from '../../env'
 import { parseCursor } from '../../lib/cursor'
 import { cursorFrom } from '../../middleware/paging'
@@ -7,15 +7,14 @@ import { setFlash } from '../../middleware/flash'
 import { readForm, validateForm } from '../../lib/forms'
 import { isHtmxFragmentRequest } from '../../middleware/htmx'
 import { HttpError } from '../../lib/http-error'
-import { hitRateLimit } from '../../middleware/rate-limit'
+import { parsePathId } from '../../lib/path-id'
 import { deferSession, requireUser, toLogin, withSessionBatch } from '../../middleware/session'
 import { ErrorFragment, ErrorPage } from '../../views/errors'
-import { notifyMembers } from '../live/notify'
 import { runtimeOf } from '../../middleware/runtime'
 import { getUserById, getUserByUsername, userByUsernameRead } from '../users/queries'
-import { deleteOwnMessage, markThreadRead, sendMessage } from './actions'
-import { getMessageById, inboxRead, threadRead } from './queries'
-import { MESSAGE_RATE_LIMITS, messageSchema } from './schemas'
+import { announceUnread, deleteSentMessage, markThreadRead, markThreadReadWrites, sendMessageTo } from './actions'
+import { inboxRead, threadRead } from './queries'
+import { messageSchema } from './schemas'
 import { ConversationPage, InboxPage, MessageSent, MessageForm, ThreadMessages, ThreadPage } from './views'
 
 export const messagesRoutes = new Hono<AppEnv>()
@@ -69,7 +68,7 @@ messagesRoutes.get('/messages/:username', deferSession, async (c) => {
   const [other, page, badge] = await withSessionBatch(c, (me) => {
     // Without a cookie (requireUser lets none through) only the member is read.
     const them = { username: name }
-    const [marked, markSide] = me ? markThreadRead(db, me, them, now) : [null, null]
+    const [marked, markSide] = me ? markThreadReadWrites(db, me, them, now) : [null, null]
     return [
       userByUsernameRead(db, name),
       me && cursor.ok ? threadRead(db, { viewer: me, other: them }, { before }) : null,
@@ -91,7 +90,7 @@ messagesRoutes.get('/messages/:username', deferSession, async (c) => {
   if (badge !== null) {
     user.unreadMessageCount = badge
     // Other tabs of the reader update their badge.
-    notifyMembers(runtimeOf(c), [{ userId: user.id, event: { type: 'unread', count: badge } }])
+    announceUnread(runtimeOf(c), user.id, badge)
   }
   return c.render(<ThreadPage t={t} lang={lang} viewerId={user.id} other={other} page={page} />, {
     title: t('messages.threadTitle', { username: other.username }),
@@ -102,6 +101,7 @@ messagesRoutes.post('/messages/:username', async (c) => {
   const { db, t, lang } = c.var
   const user = c.var.user!
   const other = await otherFromPath(c)
+  // There is no thread with yourself to show the form in: say so before reading the form.
   if (other.id === user.id) return notYourself(c)
   const form = await readForm(c.req)
   const htmx = isHtmxFragmentRequest(c)
@@ -135,69 +135,36 @@ messagesRoutes.post('/messages/:username', async (c) => {
   const parsed = validateForm(messageSchema, form)
   if (!parsed.ok) return again(422, t(parsed.errors.body ?? 'forms.invalid'))
 
-  // Per sender: a burst window and a daily cap. Only valid messages count.
-  for (const [name, rule] of Object.entries(MESSAGE_RATE_LIMITS)) {
-    const state = await hitRateLimit(db, `messages:${name}:${user.id}`, rule)
-    if (state.limited) {
-      c.header('Retry-After', String(state.retryAfterSeconds))
-      return again(429, t('messages.tooMany'))
-    }
+  const sent = await sendMessageTo(db, runtimeOf(c), user, other, parsed.data.body)
+  if (!sent.ok) {
+    if (sent.error === 'yourself') return notYourself(c)
+    c.header('Retry-After', String(sent.retryAfter))
+    return again(429, t('messages.tooMany'))
   }
-
-  const { message, recipientUnread } = await sendMessage(db, user.id, other.id, parsed.data.body)
-  notifyMembers(runtimeOf(c), [
-    {
-      userId: other.id,
-      event: {
-        type: 'message',
-        from: { id: user.id, username: user.username, email: user.email },
-        message,
-        unread: recipientUnread,
-      },
-    },
-  ])
-  if (htmx) return c.html(<MessageSent t={t} lang={lang} other={other} message={message} />)
+  if (htmx) return c.html(<MessageSent t={t} lang={lang} other={other} message={sent.message} />)
   setFlash(c, 'messages.sent')
   return c.redirect(`/messages/${encodeURIComponent(other.username)}`, 303)
 })
 
-/**
- * Marks a thread read while it is open (the live channel appended a message to it): the
- * other member and both writes in one batch (the writes find nothing for an unknown
- * member or yourself).
- */
+/** Marks a thread read while it is open (the live channel appended a message to it). */
 messagesRoutes.post('/messages/:username/read', async (c) => {
-  const { db } = c.var
-  const user = c.var.user!
-  const name = c.req.param('username')
-  const [marked, markSide] = markThreadRead(db, { id: user.id }, { username: name }, Date.now())
-  const [other, unread] = await runBatch(db, [userByUsernameRead(db, name), marked, markSide])
-  if (!other) throw new HttpError(404, 'errors.userNotFound')
-  if (other.id === user.id) return notYourself(c)
-  if (unread !== null) notifyMembers(runtimeOf(c), [{ userId: user.id, event: { type: 'unread', count: unread } }])
+  const marked = await markThreadRead(c.var.db, runtimeOf(c), c.var.user!, c.req.param('username'))
+  if (!marked.ok && marked.error === 'yourself') return notYourself(c)
+  if (!marked.ok) throw new HttpError(404, 'errors.userNotFound')
   if (isHtmxFragmentRequest(c)) return c.body(null, 204)
-  return c.redirect(`/messages/${encodeURIComponent(other.username)}`, 303)
+  return c.redirect(`/messages/${encodeURIComponent(marked.other.username)}`, 303)
 })
 
 /** Deletes a message you sent — for both members. Someone else's → 403. */
 messagesRoutes.post('/message/:id/delete', async (c) => {
   const { db } = c.var
-  const user = c.var.user!
-  const id = Number(c.req.param('id'))
-  if (!Number.isSafeInteger(id) || id <= 0) throw new HttpError(404, 'messages.notFound')
-  const message = await getMessageById(db, id)
-  if (!message) throw new HttpError(404, 'messages.notFound')
-  if (message.senderId !== user.id) throw new HttpError(403, 'messages.notYours')
-  const result = await deleteOwnMessage(db, user.id, message)
-  if (!result.deleted) throw new HttpError(404, 'messages.notFound')
-  notifyMembers(runtimeOf(c), [
-    {
-      userId: message.recipientId,
-      event: { type: 'message-deleted', messageId: message.id, unread: result.recipientUnread },
-    },
-  ])
+  const id = parsePathId(c.req.param('id'))
+  if (id === null) throw new HttpError(404, 'messages.notFound')
+  const deleted = await deleteSentMessage(db, runtimeOf(c), c.var.user!, id)
+  if (!deleted.ok && deleted.error === 'not-yours') throw new HttpError(403, 'messages.notYours')
+  if (!deleted.ok) throw new HttpError(404, 'messages.notFound')
   if (isHtmxFragmentRequest(c)) return c.body('', 200)
   setFlash(c, 'messages.deleted')
-  const recipient = await getUserById(db, message.recipientId)
+  const recipient = await getUserById(db, deleted.message.recipientId)
   return c.redirect(recipient ? `/messages/${encodeURIComponent(recipient.username)}` : '/messages', 303)
 })
