@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client'
+import type { MemberRef } from '../../db/member'
 import type { User } from '../../db/schema'
 import { hitRateLimit, type RateLimitRule } from '../../middleware/rate-limit'
 import type { Runtime } from '../../middleware/runtime'
@@ -12,7 +13,7 @@ import { followUser, unfollowUser } from './queries'
 export const FOLLOW_LIMIT = { limit: 60, windowMs: 10 * 60 * 1000 } satisfies RateLimitRule
 
 /** The member to follow as each door names them: the site by username, the API by id. */
-export type MemberRef = { username: string } | { id: number }
+type Named = Extract<MemberRef, { username: string } | { id: number }>
 
 export type FollowOutcome =
   /** The followed (or unfollowed) member with their new counts. */
@@ -21,12 +22,12 @@ export type FollowOutcome =
   | { ok: false; error: 'not-found' | 'yourself' }
 
 /** Follows `target` (following twice changes nothing); their open profile gets the new counts. */
-export function followMember(db: Db, runtime: Runtime, follower: User, target: MemberRef): Promise<FollowOutcome> {
+export function followMember(db: Db, runtime: Runtime, follower: User, target: Named): Promise<FollowOutcome> {
   return changeFollow(db, runtime, follower, target, 'follow')
 }
 
 /** Unfollows `target` (their posts leave the follower's timeline); their open profile gets the new counts. */
-export function unfollowMember(db: Db, runtime: Runtime, follower: User, target: MemberRef): Promise<FollowOutcome> {
+export function unfollowMember(db: Db, runtime: Runtime, follower: User, target: Named): Promise<FollowOutcome> {
   return changeFollow(db, runtime, follower, target, 'unfollow')
 }
 
@@ -34,7 +35,7 @@ async function changeFollow(
   db: Db,
   runtime: Runtime,
   me: User,
-  target: MemberRef,
+  target: Named,
   change: 'follow' | 'unfollow',
 ): Promise<FollowOutcome> {
   // Counted before the look-up: probing names costs the same budget as toggling.
