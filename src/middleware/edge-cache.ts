@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { factory, type AppEnv } from '../env'
+import { SUPPORTED_LANGUAGES } from '../lib/i18n'
 import { LANGUAGE_COOKIE } from './language'
 
 /**
@@ -43,17 +44,46 @@ function cookieless(c: Context<AppEnv>): boolean {
   return Object.keys(getCookie(c)).every((name) => name === LANGUAGE_COOKIE)
 }
 
-function cacheKey(c: Context<AppEnv>): Request {
-  const url = new URL(c.req.url)
+/** The key of a copy: the URL, its language and — for htmx — the kind of htmx request. */
+function keyOf(address: string, lang: string, hx: string | null): Request {
+  const url = new URL(address)
   url.hash = ''
-  url.searchParams.set('__lang', c.get('lang'))
-  if (c.req.header('HX-Request') === 'true') {
-    const flag = (name: string) => (c.req.header(name) === 'true' ? '1' : '0')
-    url.searchParams.set('__hx', `1${flag('HX-Boosted')}${flag('HX-History-Restore-Request')}`)
-  } else {
-    url.searchParams.delete('__hx')
-  }
+  url.searchParams.set('__lang', lang)
+  if (hx) url.searchParams.set('__hx', hx)
+  else url.searchParams.delete('__hx')
   return new Request(url.toString(), { method: 'GET' })
+}
+
+function cacheKey(c: Context<AppEnv>): Request {
+  const flag = (name: string) => (c.req.header(name) === 'true' ? '1' : '0')
+  const hx =
+    c.req.header('HX-Request') === 'true' ? `1${flag('HX-Boosted')}${flag('HX-History-Restore-Request')}` : null
+  return keyOf(c.req.url, c.get('lang'), hx)
+}
+
+/** Every kind of request a page's copies are kept for: a plain one and each htmx kind. */
+const HX_KINDS = [null, '100', '110', '101', '111']
+
+/**
+ * Drops this data centre's copies of the pages a member who is leaving shows on — their
+ * profile, their user popup and the first page of explore — in every language and kind of
+ * request, so that the member, logged out and sent to explore, and the visitors of the same
+ * data centre do not see them there. The Cache API reaches only the data centre it runs in,
+ * and a member's other pages (each post, deeper pages) cannot all be named: elsewhere a copy
+ * made before the deletion lives out its TTL (15 seconds by default), which bounds how long
+ * a visitor may still see a deleted member. Keying copies by some "deletions so far" counter
+ * would make them moot, but reading that counter is the D1 round trip the cache saves.
+ */
+export async function dropMemberCopies(c: Context<AppEnv>, username: string): Promise<void> {
+  if (edgeCacheTtl(c.env.EDGE_CACHE_TTL) === 0 || typeof caches === 'undefined') return
+  const origin = new URL(c.req.url).origin
+  const name = encodeURIComponent(username)
+  const pages = [`${origin}/explore`, `${origin}/user/${name}`, `${origin}/user/${name}/popup`]
+  await Promise.all(
+    pages.flatMap((page) =>
+      SUPPORTED_LANGUAGES.flatMap((lang) => HX_KINDS.map((hx) => caches.default.delete(keyOf(page, lang, hx)))),
+    ),
+  )
 }
 
 /** Whether the answer may be kept for every visitor. */

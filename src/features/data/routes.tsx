@@ -9,6 +9,7 @@ import { HttpError } from '../../lib/http-error'
 import { verifyPassword } from '../../lib/password'
 import { hitRateLimit, type RateLimitRule } from '../../middleware/rate-limit'
 import { deleteSessionCookie, requireUser } from '../../middleware/session'
+import { dropMemberCopies } from '../../middleware/edge-cache'
 import { closeLiveSessions } from '../live/notify'
 import { enqueueJob, getActiveJob, getUserJob, listUserJobs, requeueFailedJob, startJob } from './jobs/queries'
 import { baseUrl } from '../../views/email'
@@ -190,6 +191,8 @@ dataRoutes.post('/settings/delete-account', requireUser, async (c) => {
   ])
   // Every session ended, so every live socket closes too.
   await closeLiveSessions(c.env, user.id, 'all')
+  // Before the redirect to explore, which this data centre may have kept with their posts.
+  await dropMemberCopies(c, user.username)
   // If this send is lost, the stuck-job check queues the job again within 15 minutes.
   const job = await getActiveJob(db, user.id, 'delete-account')
   if (job) await enqueueJob(c.env.JOBS_QUEUE, job.id)

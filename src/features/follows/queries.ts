@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm'
 import { memberIdSql, memberIdValues, memberKind, type MemberKind, type MemberRef } from '../../db/member'
 import { bind, prepareOnce, runStatement, type Statement } from '../../db/read'
 import type { Db } from '../../db/client'
@@ -42,7 +42,7 @@ export async function listFollowerIds(db: Db, userId: number, limit: number, see
     .select({ id: follows.followerId })
     .from(follows)
     .innerJoin(users, eq(users.id, follows.followerId))
-    .where(and(eq(follows.followedId, userId), gte(users.lastSeenAt, seenSince)))
+    .where(and(eq(follows.followedId, userId), gte(users.lastSeenAt, seenSince), isNull(users.deletedAt)))
     .orderBy(desc(follows.createdAt))
     .limit(limit)
   return rows.map((row) => row.id)
@@ -148,7 +148,7 @@ export async function listWhoToFollow(db: Db, viewerId: number, limit = 5): Prom
   const rows = await db
     .select({ id: users.id, username: users.username, email: users.email, aboutMe: users.aboutMe })
     .from(users)
-    .where(inArray(users.id, candidates))
+    .where(and(inArray(users.id, candidates), isNull(users.deletedAt)))
   // Most recently active first, as the posts were read.
   return candidates.flatMap((id) => rows.filter((row) => row.id === id))
 }

@@ -1,4 +1,4 @@
-import { and, eq, lt, sql, type SQL } from 'drizzle-orm'
+import { and, eq, isNull, lt, sql, type SQL } from 'drizzle-orm'
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 import type { Db } from '../../db/client'
 import { keysetSelect, pagePlaceholders, pageValues, type KeysetCursor, type PageKind } from '../../db/keyset'
@@ -89,7 +89,11 @@ function inboxPart(db: Db, viewer: SQL, mine: AnySQLiteColumn, other: AnySQLiteC
       })
       .from(conversations)
       .innerJoin(users, eq(users.id, other))
-      .where(and(eq(mine, viewer), range))
+      // A conversation with a member being deleted leaves the inbox at once (the job
+      // removes it, and lowers the unread badge, in chunks). A filter on the joined member
+      // row is safe here: a member has fewer conversations than the site has members, so
+      // SQLite never reads the whole table for it (see notBeingDeleted in db/member.ts).
+      .where(and(eq(mine, viewer), isNull(users.deletedAt), range))
 }
 
 /** The cursor's millisecond with a smaller id, then strictly older (see db/keyset.ts). */

@@ -1,6 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { keysetSelect, pageOrder, pagePlaceholders, pageRange, pageValues, type PageKind } from '../../db/keyset'
-import { memberIdSql, memberIdValues, memberKind, type MemberKind, type MemberRef } from '../../db/member'
+import {
+  memberIdSql,
+  memberIdValues,
+  memberKind,
+  notBeingDeleted,
+  type MemberKind,
+  type MemberRef,
+} from '../../db/member'
 import { bind, prepareOnce, runStatement, type Statement } from '../../db/read'
 import type { Db } from '../../db/client'
 import { postTranslations, posts, timelineEntries, users } from '../../db/schema'
@@ -20,10 +27,21 @@ const postColumns = {
 
 const cursorOf = (post: PostView): Cursor => ({ createdAt: post.createdAt, id: post.id })
 
+// Every read of posts leaves out authors being deleted (db/member.ts): their posts vanish
+// from every page the moment the deletion is confirmed, while the job removes the rows and
+// the timeline entries pointing at them in chunks.
+const authorLive = notBeingDeleted(posts.userId)
+
 const explore = prepareOnce((db, page: PageKind) => {
   const { paging, limit } = pagePlaceholders(page)
   return keysetSelect(
-    (range) => db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.userId)).where(range).$dynamic(),
+    (range) =>
+      db
+        .select(postColumns)
+        .from(posts)
+        .innerJoin(users, eq(users.id, posts.userId))
+        .where(and(authorLive, range))
+        .$dynamic(),
     posts.createdAt,
     posts.id,
     paging,
@@ -48,7 +66,7 @@ const userPosts = prepareOnce((db, author: MemberKind, page: PageKind) => {
         .select(postColumns)
         .from(posts)
         .innerJoin(users, eq(users.id, posts.userId))
-        .where(and(eq(posts.userId, authorId), range))
+        .where(and(eq(posts.userId, authorId), authorLive, range))
         .$dynamic(),
     posts.createdAt,
     posts.id,
@@ -84,6 +102,7 @@ const homeTimeline = prepareOnce((db, owner: MemberKind, page: PageKind) => {
     .where(
       and(
         eq(timelineEntries.ownerId, memberIdSql(owner, 'owner')),
+        notBeingDeleted(timelineEntries.authorId),
         pageRange(timelineEntries.createdAt, timelineEntries.postId, paging),
       ),
     )
@@ -192,7 +211,7 @@ const postById = prepareOnce((db) =>
     .select(postColumns)
     .from(posts)
     .innerJoin(users, eq(users.id, posts.userId))
-    .where(eq(posts.id, sql.placeholder('id')))
+    .where(and(eq(posts.id, sql.placeholder('id')), authorLive))
     .limit(1)
     .prepare(),
 )
