@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm'
+import { and, eq, gt, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
+import { rateLimits } from '../db/schema'
 
 export type RateLimitRule = { limit: number; windowMs: number }
 
@@ -20,13 +21,11 @@ export async function checkRateLimit(
   rule: RateLimitRule,
   now = Date.now(),
 ): Promise<RateLimitState> {
-  const row = await db.get<{ count: number; reset_at: number }>(
-    sql`SELECT count, reset_at FROM rate_limits WHERE key = ${key}`,
-  )
-  if (!row || row.reset_at <= now || row.count < rule.limit) {
+  const row = await db.select().from(rateLimits).where(eq(rateLimits.key, key)).get()
+  if (!row || row.resetAt <= now || row.count < rule.limit) {
     return { limited: false, retryAfterSeconds: 0 }
   }
-  return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil((row.reset_at - now) / 1000)) }
+  return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil((row.resetAt - now) / 1000)) }
 }
 
 /** Counts one event against `key` (a new window starts when the old one has passed). */
@@ -52,13 +51,22 @@ export async function countRateLimitEvent(
   now = Date.now(),
 ): Promise<{ count: number; resetAt: number }> {
   const resetAt = now + rule.windowMs
-  const row = await db.get<{ count: number; reset_at: number }>(sql`
-    INSERT INTO rate_limits (key, count, reset_at) VALUES (${key}, 1, ${resetAt})
-    ON CONFLICT (key) DO UPDATE SET
-      count = CASE WHEN reset_at <= ${now} THEN 1 ELSE count + 1 END,
-      reset_at = CASE WHEN reset_at <= ${now} THEN ${resetAt} ELSE reset_at END
-    RETURNING count, reset_at`)
-  return row ? { count: row.count, resetAt: row.reset_at } : { count: 1, resetAt }
+  // One statement, so two requests at once each count: the window restarts only when the
+  // stored one has passed.
+  const passed = sql`${rateLimits.resetAt} <= ${now}`
+  const row = await db
+    .insert(rateLimits)
+    .values({ key, count: 1, resetAt })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        count: sql`CASE WHEN ${passed} THEN 1 ELSE ${rateLimits.count} + 1 END`,
+        resetAt: sql`CASE WHEN ${passed} THEN ${resetAt} ELSE ${rateLimits.resetAt} END`,
+      },
+    })
+    .returning({ count: rateLimits.count, resetAt: rateLimits.resetAt })
+    .get()
+  return row ?? { count: 1, resetAt }
 }
 
 /**
@@ -66,10 +74,13 @@ export async function countRateLimitEvent(
  * attempt before knowing whether it failed, and refund it once it succeeded.
  */
 export async function refundRateLimit(db: Db, key: string): Promise<void> {
-  await db.run(sql`UPDATE rate_limits SET count = count - 1 WHERE key = ${key} AND count > 0`)
+  await db
+    .update(rateLimits)
+    .set({ count: sql`${rateLimits.count} - 1` })
+    .where(and(eq(rateLimits.key, key), gt(rateLimits.count, 0)))
 }
 
 /** Forgets `key`'s counter (a fresh window starts with the next event). */
 export async function clearRateLimit(db: Db, key: string): Promise<void> {
-  await db.run(sql`DELETE FROM rate_limits WHERE key = ${key}`)
+  await db.delete(rateLimits).where(eq(rateLimits.key, key))
 }
