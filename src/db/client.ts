@@ -1,6 +1,4 @@
-import { drizzle, DrizzleD1Database } from 'drizzle-orm/d1'
-import { SQLiteD1Session } from 'drizzle-orm/d1/session'
-import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
+import { drizzle } from 'drizzle-orm/d1'
 
 /** What the app queries through: the D1 binding itself, or one Sessions API session of it. */
 export type D1Client = D1Database | D1DatabaseSession
@@ -12,14 +10,12 @@ export type D1Client = D1Database | D1DatabaseSession
  * Without it the client is used as is: production pays nothing for the counting.
  */
 export function createDb(d1: D1Client, stats?: D1Stats) {
-  if (stats) return sessionClient(countingD1(d1, stats))
-  if (!isBinding(d1)) return sessionClient(d1)
-  let db = clients.get(d1)
-  if (!db) {
-    db = drizzle(d1)
-    clients.set(d1, db)
-  }
-  return db
+  // Drizzle 0.45's D1 driver is typed for the binding only, but it calls nothing but
+  // `prepare()` and `batch()`, which a session has too. The client has no schema: the app
+  // writes every query with the query builder (no `db.query.<table>` relational queries),
+  // and a client with a schema builds a relational query builder for each table when it is
+  // made — once per request here, since each request has its own D1 session.
+  return drizzle((stats ? countingD1(d1, stats) : d1) as D1Database)
 }
 
 /**
@@ -28,36 +24,6 @@ export function createDb(d1: D1Client, stats?: D1Stats) {
  */
 export function createPrimaryDb(d1: D1Database) {
   return createDb(d1.withSession('first-primary'))
-}
-
-/**
- * The client has no schema: the app writes every query with the query builder (no
- * `db.query.<table>` relational queries), and a client with a schema builds a relational
- * query builder for each table on construction — a new client per request (each request has
- * its own D1 session) did that on every request.
- */
-type DrizzleDb = ReturnType<typeof drizzle<Record<string, never>, D1Database>>
-
-const clients = new WeakMap<D1Database, DrizzleDb>()
-
-function isBinding(d1: D1Client): d1 is D1Database {
-  return 'withSession' in d1
-}
-
-/** Read-only after construction, so one serves every client. */
-const dialect = new SQLiteAsyncDialect()
-
-/**
- * A client over a request's own session. Drizzle 0.45's D1 driver is typed for the binding
- * only, but it calls nothing but `prepare()` and `batch()`, which a session has too.
- * Built by hand (as `drizzle()` does) around the shared dialect.
- */
-function sessionClient(d1: D1Client): DrizzleDb {
-  const client = d1 as unknown as D1Database
-  const session = new SQLiteD1Session(client, dialect, undefined, {})
-  const db = new DrizzleD1Database('async', dialect, session, undefined) as DrizzleDb
-  db.$client = client
-  return db
 }
 
 export type Db = ReturnType<typeof createDb>
