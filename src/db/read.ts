@@ -8,9 +8,10 @@ import type { Db } from './client'
 // every request cost more CPU than the page's SQLite work. So each is a Drizzle prepared
 // query (`.prepare()` with `sql.placeholder`s), built once per isolate, and bound per request:
 //
-//   const byId = prepareOnce((db) => db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare())
+//   const byId = prepareOnce((db) =>
+//     db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare())
 //   const read = bind(db, byId(db), { id }, (rows) => rows[0] ?? null)
-//   const [user] = await runBatch(db, [read])          // or runStatement(read) on its own
+//   const [user] = await runBatch(db, [read])     // or runStatement(read) on its own
 //
 // Only Drizzle's public API is used: the prepared query's `getQuery()` (its SQL and
 // parameters, placeholders included), the exported `fillPlaceholders`, and `mapResult`,

@@ -4,6 +4,7 @@ import { createApp } from '../../src/app'
 import { createDb, newD1Stats, type D1Stats } from '../../src/db/client'
 import { followUser, isFollowing, listFollowedAmong, listWhoToFollow } from '../../src/features/follows/queries'
 import { createPost, listExplorePosts, listHomeTimeline, listUserPosts } from '../../src/features/posts/queries'
+import { searchPeople } from '../../src/features/search/queries'
 import {
   createUser,
   getUserByEmail,
@@ -174,6 +175,7 @@ for (const statistics of ['without statistics', 'after ANALYZE'] as const) {
       'who to follow': (d) => listWhoToFollow(d, VIEWER_ID),
       'followed among a page': (d) => listFollowedAmong(d, VIEWER_ID, [3, 4, 5, 6, 7]),
       'session lookup': (d) => validateSessionToken(d, sessionToken),
+      'people search': (d) => searchPeople(d, 'Reader7'),
     }
 
     for (const [name, run] of Object.entries(cases)) {

@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm'
+import { and, gte, isNull, lt, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { notBeingDeleted } from '../../db/member'
+import { users } from '../../db/schema'
 import { PAGE_SIZE } from '../../lib/cursor'
 import { MARK_END, MARK_START } from '../../lib/highlight'
 import type { PostView } from '../../views/components'
@@ -110,8 +111,11 @@ export const PEOPLE_LIMIT = 5
  */
 export async function searchPeople(db: Db, prefix: string): Promise<PersonHit[]> {
   const low = prefix.toLowerCase()
-  return db.all<PersonHit>(sql`
-    SELECT id, username, email, about_me AS aboutMe FROM users
-    WHERE lower(username) >= ${low} AND lower(username) < ${low + '\u007f'} AND deleted_at IS NULL
-    ORDER BY lower(username) LIMIT ${PEOPLE_LIMIT}`)
+  const name = sql`lower(${users.username})`
+  return db
+    .select({ id: users.id, username: users.username, email: users.email, aboutMe: users.aboutMe })
+    .from(users)
+    .where(and(gte(name, low), lt(name, low + '\u007f'), isNull(users.deletedAt)))
+    .orderBy(name)
+    .limit(PEOPLE_LIMIT)
 }
