@@ -32,6 +32,11 @@ import { sessionGuard } from './middleware/session-guard'
 import { reportUnexpectedError } from './features/email/admin-alerts'
 import { ErrorFragment, ErrorPage, errorTitle, type ErrorStatus } from './views/errors'
 import { renderer } from './views/layout'
+import { NavSearch } from './features/search/views'
+import { UnreadBadge } from './features/messages/views'
+
+/** The page shell, with what the areas show in it: the nav's search and unread badge. */
+const siteRenderer = renderer({ NavSearch, UnreadBadge })
 
 export function createApp() {
   const app = new Hono<AppEnv>()
@@ -94,7 +99,7 @@ export function createApp() {
     c.set('flash', c.req.method === 'GET' && !isHtmx(c) ? takeFlash(c) : null)
     await next()
   })
-  app.use(renderer)
+  app.use(siteRenderer)
 
   app.get('/healthz', (c) => c.text('ok'))
   app.route('/auth', auth)
@@ -161,6 +166,6 @@ async function renderError(c: Ctx, status: ErrorStatus, message?: string) {
   const page = <ErrorPage status={status} t={t} message={message} requestId={requestIdValue} />
   // The error may come from middleware that runs before the renderer (CSRF, body limit):
   // install the layout renderer here too, so every error page has the site's layout.
-  await renderer(c, async () => {})
+  await siteRenderer(c, async () => {})
   return c.render(page, { title: errorTitle(t, status) })
 }

@@ -1,4 +1,3 @@
-import { html } from 'hono/html'
 import type { Child } from 'hono/jsx'
 import type { Lang, Translate } from '../lib/i18n'
 import { avatarUrl } from '../lib/gravatar'
@@ -15,23 +14,29 @@ export type PostView = {
   author: { id: number; username: string; email: string }
 }
 
-// The components a timeline repeats for every post are written as `html` templates, not
-// JSX: building and serialising a JSX tree for 25 posts was most of a page's CPU in
-// `npm run bench -- --profile` (hono/jsx walks each element's props, normalises every
-// attribute name, looks up contexts). `html` escapes every interpolated value exactly as
-// JSX escapes text and attributes (hono's escapeToBuffer); the markup is the same bytes
-// (test/views/post-item.test.ts). They are still components: `<PostItem … />` works.
+// The components a page repeats for every post or row (here and in the inbox, threads and
+// people lists) call each other as functions, `{Avatar({ … })}`, rather than `<Avatar … />`:
+// hono/jsx wraps each `<Component />` in a node whose props it copies when it renders,
+// which for a timeline's 25 posts was ~40 µs of a page (`npm run bench -- --profile`).
 
 /**
  * An avatar shown at `size` CSS pixels. The image asked for is twice that, sharp on 2×
  * screens (a 128 px profile avatar asks Gravatar for 256). Avatars load lazily, except one
- * at the top of a page (`eager`), which the reader sees first.
+ * at the top of a page (`eager`), which the reader sees first. `data-initial` is the letter
+ * the stylesheet shows while (or if) the image does not load.
  */
 export function Avatar(props: { email: string; size: number; username: string; eager?: boolean }) {
-  const src = avatarUrl(props.email, props.size * 2)
-  const initial = props.username.slice(0, 1).toUpperCase()
-  const loading = props.eager ? '' : html` loading="lazy"`
-  return html`<img class="avatar" src="${src}" width="${props.size}" height="${props.size}" alt=""${loading} data-initial="${initial}"/>`
+  return (
+    <img
+      class="avatar"
+      src={avatarUrl(props.email, props.size * 2)}
+      width={props.size}
+      height={props.size}
+      alt=""
+      loading={props.eager ? undefined : 'lazy'}
+      data-initial={props.username.slice(0, 1).toUpperCase()}
+    />
+  )
 }
 
 /**
@@ -40,30 +45,40 @@ export function Avatar(props: { email: string; size: number; username: string; e
  */
 export function RelativeTime(props: { at: number; lang: Lang }) {
   const text = formatAbsoluteTime(props.lang, props.at)
-  const iso = new Date(props.at).toISOString()
-  return html`<time datetime="${iso}" title="${text}" data-relative="true">${text}</time>`
+  return (
+    <time datetime={new Date(props.at).toISOString()} title={text} data-relative>
+      {text}
+    </time>
+  )
 }
 
 /**
  * A post's text. `dir="auto"` lets a right-to-left post lay itself out without reordering the
  * page around it; `lang` (the detected language, when known) gives it the right fonts,
- * hyphenation and screen-reader voice.
+ * hyphenation and screen-reader voice. Links are JSX elements around escaped text.
  */
 export function PostBody(props: { body: string; language?: string | null }) {
-  const lang = props.language ? html` lang="${props.language}"` : ''
-  const segments = linkify(props.body).map((segment) =>
-    segment.kind === 'link'
-      ? html`<a href="${segment.href}" rel="nofollow noopener ugc" target="_blank">${segment.text}</a>`
-      : segment.text,
+  return (
+    <p class="post-body" dir="auto" lang={props.language ?? undefined}>
+      {linkify(props.body).map((segment) =>
+        segment.kind === 'link' ? (
+          <a href={segment.href} rel="nofollow noopener ugc" target="_blank">
+            {segment.text}
+          </a>
+        ) : (
+          segment.text
+        ),
+      )}
+    </p>
   )
-  return html`<p class="post-body" dir="auto"${lang}>${segments}</p>`
 }
 
 /**
  * One post. When its language is known and is not the reader's, it offers "Translate";
  * `translation` (the translate page) shows a translation in that place instead; `body`
  * (search results, with matches marked) replaces the plain body. The time links to the
- * post's own page; the author (`viewerId`) also gets a Delete control.
+ * post's own page; the author (`viewerId`) also gets a Delete control. `#post-<id>` is
+ * what Delete's htmx answer replaces.
  */
 export function PostItem(props: {
   post: PostView
@@ -77,10 +92,26 @@ export function PostItem(props: {
   const foreign = post.language !== null && post.language !== lang
   const own = props.viewerId !== undefined && props.viewerId === post.author.id
   const username = post.author.username
-  const body = props.body ?? PostBody({ body: post.body, language: post.language })
-  const translation = props.translation ?? (foreign ? TranslateForm({ postId: post.id, t }) : null)
-  const remove = own ? DeletePostForm({ postId: post.id, t }) : null
-  return html`<article class="post" id="post-${post.id}">${Avatar({ email: post.author.email, size: 48, username })}<div class="post-main"><header class="post-meta"><a class="author" href="/user/${encodeURIComponent(username)}">${username}</a><span aria-hidden="true"> · </span><a class="permalink" href="/post/${post.id}">${RelativeTime({ at: post.createdAt, lang })}</a></header>${body}${translation}${remove}<span class="sr-only">${t('posts.by', { username })}</span></div></article>`
+  return (
+    <article class="post" id={`post-${post.id}`}>
+      {Avatar({ email: post.author.email, size: 48, username })}
+      <div class="post-main">
+        <header class="post-meta">
+          <a class="author" href={`/user/${encodeURIComponent(username)}`}>
+            {username}
+          </a>
+          <span aria-hidden="true"> · </span>
+          <a class="permalink" href={`/post/${post.id}`}>
+            {RelativeTime({ at: post.createdAt, lang })}
+          </a>
+        </header>
+        {props.body ?? PostBody({ body: post.body, language: post.language })}
+        {props.translation ?? (foreign ? TranslateForm({ postId: post.id, t }) : null)}
+        {own ? DeletePostForm({ postId: post.id, t }) : null}
+        <span class="sr-only">{t('posts.by', { username })}</span>
+      </div>
+    </article>
+  )
 }
 
 /**
@@ -90,7 +121,22 @@ export function PostItem(props: {
  */
 export function DeletePostForm(props: { postId: number; t: Translate }) {
   const action = `/post/${props.postId}/delete`
-  return html`<form method="get" action="${action}" class="delete-form" data-hx-post="${action}" data-hx-confirm="${props.t('posts.deleteConfirm')}" data-hx-target="#post-${props.postId}" data-hx-swap="outerHTML" data-hx-disabled-elt="find button"><button type="submit" class="link-button danger">${props.t('posts.delete')}</button></form>`
+  return (
+    <form
+      method="get"
+      action={action}
+      class="delete-form"
+      data-hx-post={action}
+      data-hx-confirm={props.t('posts.deleteConfirm')}
+      data-hx-target={`#post-${props.postId}`}
+      data-hx-swap="outerHTML"
+      data-hx-disabled-elt="find button"
+    >
+      <button type="submit" class="link-button danger">
+        {props.t('posts.delete')}
+      </button>
+    </form>
+  )
 }
 
 /**
@@ -99,7 +145,22 @@ export function DeletePostForm(props: { postId: number; t: Translate }) {
  */
 export function TranslateForm(props: { postId: number; t: Translate }) {
   const action = `/translate/${props.postId}`
-  return html`<form method="post" action="${action}" class="translate-form" data-hx-post="${action}" data-hx-target="this" data-hx-swap="outerHTML" data-hx-disabled-elt="find button">${SessionGuardField()}<button type="submit" class="link-button">${props.t('posts.translate')}</button></form>`
+  return (
+    <form
+      method="post"
+      action={action}
+      class="translate-form"
+      data-hx-post={action}
+      data-hx-target="this"
+      data-hx-swap="outerHTML"
+      data-hx-disabled-elt="find button"
+    >
+      <SessionGuardField />
+      <button type="submit" class="link-button">
+        {props.t('posts.translate')}
+      </button>
+    </form>
+  )
 }
 
 /**
@@ -115,16 +176,27 @@ export function PostPage(props: {
   lang: Lang
   viewerId?: number | undefined
 }) {
-  const { posts, next, baseUrl, t, lang, viewerId } = props
-  const items = posts.map((post) => PostItem({ post, t, lang, viewerId }))
-  return html`${items}${MoreLink({ next, baseUrl, label: t('posts.older') })}`
+  const { t, lang, viewerId } = props
+  return (
+    <>
+      {props.posts.map((post) => PostItem({ post, t, lang, viewerId }))}
+      <MoreLink next={props.next} baseUrl={props.baseUrl} label={t('posts.older')} />
+    </>
+  )
 }
 
+/** The loader of the next (older) page, which replaces itself with it; an empty marker at the end. */
 export function MoreLink(props: { next: string | null; baseUrl: string; label: string }) {
-  if (!props.next) return html`<p class="end-of-list"></p>`
+  if (!props.next) return <p class="end-of-list"></p>
   const sep = props.baseUrl.includes('?') ? '&' : '?'
   const href = `${props.baseUrl}${sep}before=${encodeURIComponent(props.next)}`
-  return html`<div class="more" data-hx-get="${href}" data-hx-trigger="revealed" data-hx-swap="outerHTML" data-hx-target="this"><a href="${href}" class="button secondary">${props.label}</a></div>`
+  return (
+    <div class="more" data-hx-get={href} data-hx-trigger="revealed" data-hx-swap="outerHTML" data-hx-target="this">
+      <a href={href} class="button secondary">
+        {props.label}
+      </a>
+    </div>
+  )
 }
 
 /**
@@ -134,10 +206,19 @@ export function MoreLink(props: { next: string | null; baseUrl: string; label: s
 export function NewerLink(props: { newer: string | null | undefined; baseUrl: string; label: string }) {
   if (!props.newer) return null
   const sep = props.baseUrl.includes('?') ? '&' : '?'
-  const href = `${props.baseUrl}${sep}after=${encodeURIComponent(props.newer)}`
-  return html`<p class="newer"><a href="${href}" class="button secondary" rel="prev">${props.label}</a></p>`
+  return (
+    <p class="newer">
+      <a href={`${props.baseUrl}${sep}after=${encodeURIComponent(props.newer)}`} class="button secondary" rel="prev">
+        {props.label}
+      </a>
+    </p>
+  )
 }
 
+/**
+ * A timeline: `#posts` is where a new post is added (out of band, at the top) and what
+ * "N new posts" reloads; `#posts-empty` is the empty text a first post removes.
+ */
 export function PostList(props: {
   posts: PostView[]
   next: string | null
@@ -148,15 +229,29 @@ export function PostList(props: {
   empty: string
   viewerId?: number | undefined
 }) {
-  const newer = NewerLink({ newer: props.newer, baseUrl: props.baseUrl, label: props.t('posts.newer') })
-  const empty = props.posts.length === 0 ? html`<p class="empty" id="posts-empty">${props.empty}</p>` : null
-  return html`${newer}<section id="posts" class="post-list" aria-live="polite">${empty}${PostPage(props)}</section>`
+  return (
+    <>
+      <NewerLink newer={props.newer} baseUrl={props.baseUrl} label={props.t('posts.newer')} />
+      <section id="posts" class="post-list" aria-live="polite">
+        {props.posts.length === 0 ? (
+          <p class="empty" id="posts-empty">
+            {props.empty}
+          </p>
+        ) : null}
+        <PostPage
+          posts={props.posts}
+          next={props.next}
+          baseUrl={props.baseUrl}
+          t={props.t}
+          lang={props.lang}
+          viewerId={props.viewerId}
+        />
+      </section>
+    </>
+  )
 }
 
-/**
- * A labelled form field whose error text is tied to the input with aria-describedby.
- * Optional attributes are left out when unset, as JSX leaves them out (`attr()`).
- */
+/** A labelled form field whose error text is tied to the input with aria-describedby. */
 export function Field(props: {
   name: string
   label: string
@@ -174,18 +269,47 @@ export function Field(props: {
   const errorId = `${id}-error`
   const hintId = `${id}-hint`
   const describedBy = [props.error ? errorId : null, props.hint ? hintId : null].filter(Boolean).join(' ')
-  // The attributes both controls share, in the order the JSX wrote them.
-  const common = html`${props.required ? html` required=""` : ''}${attr('maxlength', props.maxlength)}${props.error ? html` aria-invalid="true"` : ''}${attr('aria-describedby', describedBy || undefined)}${props.autofocus ? html` autofocus=""` : ''}`
-  const control =
-    props.type === 'textarea'
-      ? html`<textarea id="${id}" name="${props.name}"${common} rows="3">${props.value ?? ''}</textarea>`
-      : html`<input id="${id}" name="${props.name}" type="${props.type ?? 'text'}"${attr('value', props.value)}${attr('autocomplete', props.autocomplete)}${common}/>`
-  const hint = props.hint ? html`<p class="hint" id="${hintId}">${props.hint}</p>` : null
-  const error = props.error ? html`<p class="error" id="${errorId}">${props.error}</p>` : null
-  return html`<div class="${props.error ? 'field has-error' : 'field'}"><label for="${id}">${props.label}</label>${control}${hint}${error}${props.children}</div>`
-}
-
-/** ` name="value"` (escaped), or nothing when the value is null or undefined — as JSX writes an attribute. */
-export function attr(name: string, value: string | number | null | undefined) {
-  return value === undefined || value === null ? '' : html` ${name}="${value}"`
+  return (
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <label for={id}>{props.label}</label>
+      {props.type === 'textarea' ? (
+        <textarea
+          id={id}
+          name={props.name}
+          required={props.required}
+          maxlength={props.maxlength}
+          aria-invalid={props.error ? 'true' : undefined}
+          aria-describedby={describedBy || undefined}
+          autofocus={props.autofocus || undefined}
+          rows={3}
+        >
+          {props.value ?? ''}
+        </textarea>
+      ) : (
+        <input
+          id={id}
+          name={props.name}
+          type={props.type ?? 'text'}
+          value={props.value}
+          autocomplete={props.autocomplete}
+          required={props.required}
+          maxlength={props.maxlength}
+          aria-invalid={props.error ? 'true' : undefined}
+          aria-describedby={describedBy || undefined}
+          autofocus={props.autofocus || undefined}
+        />
+      )}
+      {props.hint ? (
+        <p class="hint" id={hintId}>
+          {props.hint}
+        </p>
+      ) : null}
+      {props.error ? (
+        <p class="error" id={errorId}>
+          {props.error}
+        </p>
+      ) : null}
+      {props.children}
+    </div>
+  )
 }

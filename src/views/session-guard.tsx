@@ -1,4 +1,3 @@
-import { html } from 'hono/html'
 import { useRequestContext } from 'hono/jsx-renderer'
 import type { AppEnv } from '../env'
 import { AS_USER_FIELD } from '../middleware/session-guard'
@@ -16,10 +15,5 @@ export function SessionGuardField() {
   } catch {
     return null
   }
-  return guardField(userId)
-}
-
-/** The same field for a known member (the layout, rendered outside the JSX context). */
-export function guardField(userId: number | undefined) {
-  return userId === undefined ? null : html`<input type="hidden" name="${AS_USER_FIELD}" value="${String(userId)}"/>`
+  return userId === undefined ? null : <input type="hidden" name={AS_USER_FIELD} value={String(userId)} />
 }

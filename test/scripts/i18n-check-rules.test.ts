@@ -89,8 +89,7 @@ describe('findLiteralText (views use t(), not English sentences)', () => {
 
   it('catches a literal planted in a real view', () => {
     const [file, text] = Object.entries(views).find(([name]) => name.endsWith('views/layout.tsx'))!
-    // The layout is an `html` template (issue 14): its markup is checked like JSX.
-    const planted = text.replace("<p>${t('footer.about')}</p>", '<p>Short posts from people you follow.</p>')
+    const planted = text.replace("<p>{t('footer.about')}</p>", '<p>Short posts from people you follow.</p>')
     expect(planted).not.toBe(text)
     expect(findLiteralText(file, planted)).toMatchObject([
       { kind: 'literal', text: 'Short posts from people you follow.' },

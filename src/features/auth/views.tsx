@@ -1,4 +1,3 @@
-import { html } from 'hono/html'
 import type { FieldErrors } from '../../lib/forms'
 import type { Translate } from '../../lib/i18n'
 import { Field } from '../../views/components'
@@ -57,10 +56,7 @@ export function RegisterPage(props: { t: Translate; values?: RegisterValues; err
   )
 }
 
-/**
- * The login page, an `html` template (the same bytes as the JSX it replaced,
- * test/views/pages.test.tsx): the page every visitor may land on, so it stays cheap.
- */
+/** The login page: `next` is where a successful login goes (checked again on the way in). */
 export function LoginPage(props: {
   t: Translate
   next: string
@@ -69,21 +65,30 @@ export function LoginPage(props: {
   error?: string | undefined
 }) {
   const { t } = props
-  const error = props.error ? html`<p class="flash flash-error" role="alert" id="login-error">${props.error}</p>` : null
-  const login = Field({
-    name: 'login',
-    label: t('auth.usernameOrEmail'),
-    value: props.login,
-    autocomplete: 'username',
-    required: true,
-  })
-  const password = Field({
-    name: 'password',
-    type: 'password',
-    label: t('auth.password'),
-    autocomplete: 'current-password',
-    required: true,
-  })
-  const checked = props.remember ? html` checked=""` : ''
-  return html`<section class="card narrow"><h1>${t('auth.loginTitle')}</h1>${error}<form method="post" action="/auth/login" novalidate=""><input type="hidden" name="next" value="${props.next}"/>${login}${password}<div class="field checkbox"><input type="checkbox" id="field-remember" name="remember" value="1"${checked}/><label for="field-remember">${t('auth.rememberMe')}</label></div><button type="submit">${t('auth.loginSubmit')}</button></form><p><a href="/auth/reset-password">${t('auth.forgotPassword')}</a></p><p>${t('auth.newHere')} <a href="/auth/register">${t('auth.registerLink')}</a></p></section>`
+  return (
+    <section class="card narrow">
+      <h1>{t('auth.loginTitle')}</h1>
+      {props.error ? (
+        <p class="flash flash-error" role="alert" id="login-error">
+          {props.error}
+        </p>
+      ) : null}
+      <form method="post" action="/auth/login" novalidate>
+        <input type="hidden" name="next" value={props.next} />
+        <Field name="login" label={t('auth.usernameOrEmail')} value={props.login} autocomplete="username" required />
+        <Field name="password" type="password" label={t('auth.password')} autocomplete="current-password" required />
+        <div class="field checkbox">
+          <input type="checkbox" id="field-remember" name="remember" value="1" checked={props.remember} />
+          <label for="field-remember">{t('auth.rememberMe')}</label>
+        </div>
+        <button type="submit">{t('auth.loginSubmit')}</button>
+      </form>
+      <p>
+        <a href="/auth/reset-password">{t('auth.forgotPassword')}</a>
+      </p>
+      <p>
+        {t('auth.newHere')} <a href="/auth/register">{t('auth.registerLink')}</a>
+      </p>
+    </section>
+  )
 }

@@ -1,10 +1,6 @@
-import { html } from 'hono/html'
 import type { Translate } from '../../lib/i18n'
 import { Avatar } from '../../views/components'
 import { SessionGuardField } from '../../views/session-guard'
-
-// `html` templates, as the post components are (src/views/components.tsx): the same bytes as
-// the JSX they replaced (test/views/pages.test.tsx); still usable as `<FollowButton … />`.
 
 /**
  * Follow/Unfollow as a real form (works without JavaScript). Under htmx the form swaps
@@ -20,11 +16,23 @@ export function FollowButton(props: {
 }) {
   const { t, username, following } = props
   const action = `/${following ? 'unfollow' : 'follow'}/${encodeURIComponent(username)}${props.popup ? '?in=popup' : ''}`
-  const id = `${props.popup ? 'popup-follow' : 'follow'}-${props.userId}`
-  const button = following
-    ? html`<button type="submit" class="secondary" aria-pressed="true">${t('follows.unfollow')}</button>`
-    : html`<button type="submit" class="" aria-pressed="false">${t('follows.follow')}</button>`
-  return html`<form id="${id}" class="follow-form" method="post" action="${action}" data-hx-post="${action}" data-hx-target="this" data-hx-swap="outerHTML" data-hx-disabled-elt="find button">${SessionGuardField()}${button}</form>`
+  return (
+    <form
+      id={`${props.popup ? 'popup-follow' : 'follow'}-${props.userId}`}
+      class="follow-form"
+      method="post"
+      action={action}
+      data-hx-post={action}
+      data-hx-target="this"
+      data-hx-swap="outerHTML"
+      data-hx-disabled-elt="find button"
+    >
+      <SessionGuardField />
+      <button type="submit" class={following ? 'secondary' : ''} aria-pressed={following ? 'true' : 'false'}>
+        {following ? t('follows.unfollow') : t('follows.follow')}
+      </button>
+    </form>
+  )
 }
 
 /**
@@ -39,12 +47,25 @@ export function WhoToFollow(props: {
 }) {
   const { t, people } = props
   if (people.length === 0) return null
-  const items = people.map((person) => {
-    const about = person.aboutMe ? html`<p class="about muted">${person.aboutMe}</p>` : null
-    const follow = FollowButton({ t, username: person.username, userId: person.id, following: false })
-    return html`<li class="suggestion">${Avatar({ email: person.email, size: 40, username: person.username })}<div class="suggestion-main"><a class="author" href="/user/${encodeURIComponent(person.username)}">${person.username}</a>${about}</div>${follow}</li>`
-  })
-  return html`<aside class="${props.always ? 'who-to-follow always' : 'who-to-follow'}" aria-labelledby="who-to-follow-title"><h2 id="who-to-follow-title">${t('follows.suggestions')}</h2><ul>${items}</ul></aside>`
+  return (
+    <aside class={props.always ? 'who-to-follow always' : 'who-to-follow'} aria-labelledby="who-to-follow-title">
+      <h2 id="who-to-follow-title">{t('follows.suggestions')}</h2>
+      <ul>
+        {people.map((person) => (
+          <li class="suggestion">
+            <Avatar email={person.email} size={40} username={person.username} />
+            <div class="suggestion-main">
+              <a class="author" href={`/user/${encodeURIComponent(person.username)}`}>
+                {person.username}
+              </a>
+              {person.aboutMe ? <p class="about muted">{person.aboutMe}</p> : null}
+            </div>
+            <FollowButton t={t} username={person.username} userId={person.id} following={false} />
+          </li>
+        ))}
+      </ul>
+    </aside>
+  )
 }
 
 /**
@@ -53,7 +74,13 @@ export function WhoToFollow(props: {
  * JavaScript the block shows only on the empty timeline, where it matters most.
  */
 export function WhoToFollowSlot() {
-  return WHO_TO_FOLLOW_SLOT
+  return (
+    <div
+      class="who-to-follow-slot"
+      data-hx-get="/who-to-follow"
+      data-hx-trigger="load"
+      data-hx-target="this"
+      data-hx-swap="outerHTML"
+    ></div>
+  )
 }
-
-const WHO_TO_FOLLOW_SLOT = html`<div class="who-to-follow-slot" data-hx-get="/who-to-follow" data-hx-trigger="load" data-hx-target="this" data-hx-swap="outerHTML"></div>`

@@ -1,4 +1,3 @@
-import { html } from 'hono/html'
 import type { Child } from 'hono/jsx'
 import { createTranslator, type Lang, type Translate } from '../../lib/i18n'
 import { ExportStatus } from '../data/views'
@@ -7,26 +6,39 @@ import { ProfileStats } from '../users/views'
 import type { LiveEvent } from './events'
 
 /**
- * The "N new posts" bar above the home timeline. Empty on page load; the live channel
- * fills it. Clicking loads the newest page of the timeline in place (public/js/live.js
- * then empties the bar and tells the hub to count from zero again).
- */
-/**
  * Without a live socket (no JavaScript, a proxy that blocks WebSockets) a plain link does
  * the bar's job; CSS hides it while `html[data-live="open"]` (set by public/js/live.js).
  */
 export function LiveFallbackLink(props: { t: Translate; href: string }) {
-  return html`<p class="live-fallback"><a href="${props.href}">${props.t('live.refresh')}</a></p>`
+  return (
+    <p class="live-fallback">
+      <a href={props.href}>{props.t('live.refresh')}</a>
+    </p>
+  )
 }
 
+/**
+ * The "N new posts" bar above the home timeline. Empty on page load; the live channel
+ * fills it. Clicking loads the newest page of the timeline in place (public/js/live.js
+ * then empties the bar and tells the hub to count from zero again).
+ */
 export function NewPostsBar(props: { t: Translate; count: number; oob?: boolean }) {
   const { t, count } = props
-  const oob = props.oob ? html` data-hx-swap-oob="true"` : ''
-  const button =
-    count > 0
-      ? html`<a href="/" class="button new-posts-button" data-hx-get="/" data-hx-target="#posts" data-hx-swap="innerHTML show:top">${t('live.newPosts', { count })}</a>`
-      : null
-  return html`<div id="new-posts" class="new-posts"${oob}>${button}</div>`
+  return (
+    <div id="new-posts" class="new-posts" data-hx-swap-oob={props.oob ? 'true' : undefined}>
+      {count > 0 ? (
+        <a
+          href="/"
+          class="button new-posts-button"
+          data-hx-get="/"
+          data-hx-target="#posts"
+          data-hx-swap="innerHTML show:top"
+        >
+          {t('live.newPosts', { count })}
+        </a>
+      ) : null}
+    </div>
+  )
 }
 
 /**

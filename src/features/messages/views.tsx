@@ -1,4 +1,3 @@
-import { html } from 'hono/html'
 import type { Page } from '../../lib/cursor'
 import type { Lang, Translate } from '../../lib/i18n'
 import { Avatar, Field, MoreLink, PostBody, RelativeTime } from '../../views/components'
@@ -13,19 +12,24 @@ const threadUrl = (username: string) => `/messages/${encodeURIComponent(username
 /** The id of a thread's message list: the live channel appends to it by this id. */
 export const threadListId = (otherId: number) => `thread-${otherId}`
 
-// The parts the inbox and a thread repeat per row are `html` templates, not JSX (as in
-// src/views/components.tsx): the same bytes (test/views/messages-views.test.tsx) for a
-// fraction of hono/jsx's cost per element.
-
 /**
  * The unread badge in the navigation. It is always in the page (hidden at zero) so the
  * live channel can swap it by id; the visible number is explained for screen readers.
  */
 export function UnreadBadge(props: { t: Translate; count: number; oob?: boolean }) {
   const { t, count } = props
-  const hidden = count === 0 ? html` hidden=""` : ''
-  const oob = props.oob ? html` data-hx-swap-oob="true"` : ''
-  return html`<span id="unread-badge" class="badge"${hidden} data-count="${String(count)}"${oob}><span aria-hidden="true">${count}</span><span class="sr-only">${t('nav.unread', { count })}</span></span>`
+  return (
+    <span
+      id="unread-badge"
+      class="badge"
+      hidden={count === 0}
+      data-count={String(count)}
+      data-hx-swap-oob={props.oob ? 'true' : undefined}
+    >
+      <span aria-hidden="true">{count}</span>
+      <span class="sr-only">{t('nav.unread', { count })}</span>
+    </span>
+  )
 }
 
 /** "Message" on another member's profile (and popup): a plain link to the thread. */
@@ -46,24 +50,43 @@ function ConversationItem(props: { t: Translate; lang: Lang; viewerId: number; i
   const { t, lang, item } = props
   const { other } = item
   const body = item.lastMessageBody
-  const last =
-    body === null
-      ? t('messages.noMessages')
-      : item.lastSenderId === props.viewerId
-        ? t('messages.you', { body: snippet(body) })
-        : snippet(body)
-  const unread = item.unread > 0
-  const badge = unread ? html`<span class="badge">${t('messages.unread', { count: item.unread })}</span>` : ''
-  return html`<li class="${unread ? 'conversation unread' : 'conversation'}">${Avatar({ email: other.email, size: 48, username: other.username })}<div class="conversation-main"><p class="conversation-meta"><a class="author" href="${threadUrl(other.username)}">${other.username}</a><span aria-hidden="true"> · </span>${RelativeTime({ at: item.lastMessageAt, lang })}${badge}</p><p class="conversation-last">${last}</p></div></li>`
+  return (
+    <li class={item.unread > 0 ? 'conversation unread' : 'conversation'}>
+      {Avatar({ email: other.email, size: 48, username: other.username })}
+      <div class="conversation-main">
+        <p class="conversation-meta">
+          <a class="author" href={threadUrl(other.username)}>
+            {other.username}
+          </a>
+          <span aria-hidden="true"> · </span>
+          {RelativeTime({ at: item.lastMessageAt, lang })}
+          {item.unread > 0 ? <span class="badge">{t('messages.unread', { count: item.unread })}</span> : null}
+        </p>
+        <p class="conversation-last">
+          {body === null
+            ? t('messages.noMessages')
+            : item.lastSenderId === props.viewerId
+              ? t('messages.you', { body: snippet(body) })
+              : snippet(body)}
+        </p>
+      </div>
+    </li>
+  )
 }
 
+/** One page of the inbox; the next page loads into the list's last item. */
 export function ConversationPage(props: { t: Translate; lang: Lang; viewerId: number; page: Page<ConversationView> }) {
   const { t, lang, viewerId, page } = props
-  const items = page.items.map((item) => ConversationItem({ t, lang, viewerId, item }))
-  const more = page.next
-    ? html`<li class="more-item">${MoreLink({ next: page.next, baseUrl: '/messages', label: t('messages.more') })}</li>`
-    : ''
-  return html`${items}${more}`
+  return (
+    <>
+      {page.items.map((item) => ConversationItem({ t, lang, viewerId, item }))}
+      {page.next ? (
+        <li class="more-item">
+          <MoreLink next={page.next} baseUrl="/messages" label={t('messages.more')} />
+        </li>
+      ) : null}
+    </>
+  )
 }
 
 export function InboxPage(props: { t: Translate; lang: Lang; viewerId: number; page: Page<ConversationView> }) {
@@ -79,14 +102,33 @@ export function InboxPage(props: { t: Translate; lang: Lang; viewerId: number; p
   )
 }
 
-/** One message. The sender gets a Delete form (works without JavaScript). */
+/** One message (`#message-<id>`, which its deletion removes). The sender gets a Delete form (works without JavaScript). */
 export function MessageItem(props: { t: Translate; lang: Lang; message: MessageView; mine: boolean }) {
   const { t, lang, message } = props
-  const id = message.id
-  const remove = props.mine
-    ? html`<form method="post" action="/message/${id}/delete" class="inline-form" data-hx-post="/message/${id}/delete" data-hx-target="#message-${id}" data-hx-swap="outerHTML">${SessionGuardField()}<button type="submit" class="link-button">${t('messages.delete')}</button></form>`
-    : ''
-  return html`<li id="message-${id}" class="${props.mine ? 'message mine' : 'message theirs'}">${PostBody({ body: message.body })}<div class="message-meta">${RelativeTime({ at: message.createdAt, lang })}${remove}</div></li>`
+  const action = `/message/${message.id}/delete`
+  return (
+    <li id={`message-${message.id}`} class={props.mine ? 'message mine' : 'message theirs'}>
+      {PostBody({ body: message.body })}
+      <div class="message-meta">
+        {RelativeTime({ at: message.createdAt, lang })}
+        {props.mine ? (
+          <form
+            method="post"
+            action={action}
+            class="inline-form"
+            data-hx-post={action}
+            data-hx-target={`#message-${message.id}`}
+            data-hx-swap="outerHTML"
+          >
+            <SessionGuardField />
+            <button type="submit" class="link-button">
+              {t('messages.delete')}
+            </button>
+          </form>
+        ) : null}
+      </div>
+    </li>
+  )
 }
 
 /**
@@ -102,13 +144,18 @@ export function ThreadMessages(props: {
 }) {
   const { t, lang, page } = props
   const href = page.next ? `${threadUrl(props.other.username)}?before=${encodeURIComponent(page.next)}` : null
-  const older = href
-    ? html`<li class="older" data-hx-get="${href}" data-hx-trigger="intersect once" data-hx-swap="outerHTML"><a href="${href}" class="button secondary">${t('messages.older')}</a></li>`
-    : ''
-  const items = page.items.map((message) =>
-    MessageItem({ t, lang, message, mine: message.senderId === props.viewerId }),
+  return (
+    <>
+      {href ? (
+        <li class="older" data-hx-get={href} data-hx-trigger="intersect once" data-hx-swap="outerHTML">
+          <a href={href} class="button secondary">
+            {t('messages.older')}
+          </a>
+        </li>
+      ) : null}
+      {page.items.map((message) => MessageItem({ t, lang, message, mine: message.senderId === props.viewerId }))}
+    </>
   )
-  return html`${older}${items}`
 }
 
 export function MessageForm(props: { t: Translate; other: Member; value?: string; error?: string }) {

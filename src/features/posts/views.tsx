@@ -1,4 +1,3 @@
-import { html } from 'hono/html'
 import type { Page } from '../../lib/cursor'
 import type { Lang, Translate } from '../../lib/i18n'
 import { Field, PostItem, PostList, type PostView } from '../../views/components'
@@ -12,26 +11,49 @@ import { POST_MAX } from './schemas'
  * The post form. With htmx it posts in place: the response replaces the form (cleared, or
  * with its error) and adds the new post to the top of `#posts` out of band. `form_key` is
  * a one-time key: the server makes one post per key, whatever the number of submits.
- *
- * This and the other components of the home and explore pages are `html` templates, as
- * `PostItem` is (src/views/components.tsx): the same bytes as the JSX they replaced
- * (test/views/pages.test.tsx), without hono/jsx's per-element work.
  */
 export function PostForm(props: { t: Translate; value?: string | undefined; error?: string | undefined }) {
   const { t } = props
-  const counter = html`<p class="char-counter" id="post-counter" aria-hidden="true" data-max="${POST_MAX}" data-left-one="${t('composer.left.one')}" data-left-other="${t('composer.left.other')}" data-over-one="${t('composer.over.one')}" data-over-other="${t('composer.over.other')}" hidden=""></p><p class="sr-only char-status" role="status"></p>`
-  const field = Field({
-    name: 'body',
-    type: 'textarea',
-    label: t('posts.formLabel'),
-    value: props.value,
-    error: props.error,
-    autofocus: props.error !== undefined,
-    required: true,
-    hint: t('posts.formHint', { max: POST_MAX }),
-    children: counter,
-  })
-  return html`<form id="post-form" class="card post-form" method="post" action="/" data-hx-post="/" data-hx-target="this" data-hx-swap="outerHTML" data-hx-disabled-elt="find button"><input type="hidden" name="form_key" value="${crypto.randomUUID()}"/>${SessionGuardField()}${field}<button type="submit">${t('posts.submit')}</button></form>`
+  return (
+    <form
+      id="post-form"
+      class="card post-form"
+      method="post"
+      action="/"
+      data-hx-post="/"
+      data-hx-target="this"
+      data-hx-swap="outerHTML"
+      data-hx-disabled-elt="find button"
+    >
+      <input type="hidden" name="form_key" value={crypto.randomUUID()} />
+      <SessionGuardField />
+      <Field
+        name="body"
+        type="textarea"
+        label={t('posts.formLabel')}
+        value={props.value}
+        error={props.error}
+        autofocus={props.error !== undefined}
+        required
+        hint={t('posts.formHint', { max: POST_MAX })}
+      >
+        {/* The character counter (public/js/composer.js); its words come in the reader's language. */}
+        <p
+          class="char-counter"
+          id="post-counter"
+          aria-hidden="true"
+          data-max={POST_MAX}
+          data-left-one={t('composer.left.one')}
+          data-left-other={t('composer.left.other')}
+          data-over-one={t('composer.over.one')}
+          data-over-other={t('composer.over.other')}
+          hidden
+        ></p>
+        <p class="sr-only char-status" role="status"></p>
+      </Field>
+      <button type="submit">{t('posts.submit')}</button>
+    </form>
+  )
 }
 
 /**
@@ -41,12 +63,30 @@ export function PostForm(props: { t: Translate; value?: string | undefined; erro
  */
 export function PostCreated(props: { t: Translate; lang: Lang; post: PostView; duplicate: boolean }) {
   const { t, lang, post } = props
-  const added = props.duplicate
-    ? null
-    : html`<div data-hx-swap-oob="afterbegin:#posts">${PostItem({ post, t, lang, viewerId: post.author.id })}</div><p id="posts-empty" data-hx-swap-oob="delete"></p>`
-  return html`${PostForm({ t })}${added}<div data-hx-swap-oob="innerHTML:#messages-top"><p class="flash" role="status">${t('posts.live')}</p></div>`
+  return (
+    <>
+      <PostForm t={t} />
+      {props.duplicate ? null : (
+        <>
+          <div data-hx-swap-oob="afterbegin:#posts">
+            <PostItem post={post} t={t} lang={lang} viewerId={post.author.id} />
+          </div>
+          <p id="posts-empty" data-hx-swap-oob="delete"></p>
+        </>
+      )}
+      <div data-hx-swap-oob="innerHTML:#messages-top">
+        <p class="flash" role="status">
+          {t('posts.live')}
+        </p>
+      </div>
+    </>
+  )
 }
 
+/**
+ * The home page: the form, the live "new posts" bar (or its no-JavaScript link) and the
+ * timeline; "Who to follow" beside it — in the page on an empty timeline, else loaded after.
+ */
 export function HomePage(props: {
   t: Translate
   lang: Lang
@@ -58,34 +98,47 @@ export function HomePage(props: {
   error?: string | undefined
 }) {
   const { t, lang, page } = props
-  const empty = page.items.length === 0
-  const list = PostList({
-    posts: page.items,
-    next: page.next,
-    newer: page.newer ?? null,
-    baseUrl: '/',
-    t,
-    lang,
-    empty: t('home.empty'),
-    viewerId: props.viewerId,
-  })
-  const aside = empty ? WhoToFollow({ t, people: props.suggestions, always: true }) : WhoToFollowSlot()
-  return html`<div class="home-grid"><div class="home-main"><h1>${t('home.greeting', { username: props.username })}</h1>${PostForm({ t, value: props.value, error: props.error })}<h2 class="sr-only">${t('home.timeline')}</h2>${NewPostsBar({ t, count: 0 })}${LiveFallbackLink({ t, href: '/' })}${list}</div>${aside}</div>`
+  return (
+    <div class="home-grid">
+      <div class="home-main">
+        <h1>{t('home.greeting', { username: props.username })}</h1>
+        <PostForm t={t} value={props.value} error={props.error} />
+        <h2 class="sr-only">{t('home.timeline')}</h2>
+        <NewPostsBar t={t} count={0} />
+        <LiveFallbackLink t={t} href="/" />
+        <PostList
+          posts={page.items}
+          next={page.next}
+          newer={page.newer ?? null}
+          baseUrl="/"
+          t={t}
+          lang={lang}
+          empty={t('home.empty')}
+          viewerId={props.viewerId}
+        />
+      </div>
+      {page.items.length === 0 ? <WhoToFollow t={t} people={props.suggestions} always /> : <WhoToFollowSlot />}
+    </div>
+  )
 }
 
 export function ExplorePage(props: { t: Translate; lang: Lang; page: Page<PostView>; viewerId?: number | undefined }) {
   const { t, lang, page } = props
-  const list = PostList({
-    posts: page.items,
-    next: page.next,
-    newer: page.newer ?? null,
-    baseUrl: '/explore',
-    t,
-    lang,
-    empty: t('explore.empty'),
-    viewerId: props.viewerId,
-  })
-  return html`<h1>${t('explore.title')}</h1>${list}`
+  return (
+    <>
+      <h1>{t('explore.title')}</h1>
+      <PostList
+        posts={page.items}
+        next={page.next}
+        newer={page.newer ?? null}
+        baseUrl="/explore"
+        t={t}
+        lang={lang}
+        empty={t('explore.empty')}
+        viewerId={props.viewerId}
+      />
+    </>
+  )
 }
 
 /** A post's own page (public): the post, and a way on to its author. */

@@ -1,4 +1,3 @@
-import { html } from 'hono/html'
 import type { Lang, Translate } from '../../lib/i18n'
 import { linkify } from '../../lib/linkify'
 import { markRanges, splitByRanges } from '../../lib/highlight'
@@ -127,11 +126,41 @@ export function SearchMain(props: {
   )
 }
 
-/** The search box in the navigation (layout.tsx): see `public/js/search.js`. */
-export function SearchBox(props: { t: Translate; q: string; invalid: boolean }) {
+/**
+ * The search box in the navigation (given to the layout as its search slot; see
+ * `public/js/search.js`): as it is typed in, htmx swaps the results into `#main` and pushes
+ * the URL. It shows the query of the search page it is on (kept even when too long, and
+ * then marked invalid with the page's `#search-error`).
+ */
+export function NavSearch(props: { t: Translate; path: string; query: string | undefined }) {
   const { t } = props
-  // An `html` template (on every page, in the nav): the same bytes as the JSX it replaced
-  // (test/views/pages.test.tsx).
-  const invalid = props.invalid ? html` aria-invalid="true" aria-describedby="search-error"` : ''
-  return html`<form class="nav-search" role="search" method="get" action="/search"><label for="nav-search-q" class="sr-only">${t('search.label')}</label><input id="nav-search-q" type="search" name="q" value="${props.q}" maxlength="${QUERY_MAX}" placeholder="${t('search.placeholder')}" autocomplete="off"${invalid} data-hx-get="/search" data-hx-trigger="input changed delay:300ms, search" data-hx-target="#main" data-hx-swap="innerHTML" data-hx-push-url="true" data-hx-sync="this:replace"/><button type="submit" class="secondary">${t('search.submit')}</button></form>`
+  const q = props.path === '/search' ? (props.query ?? '') : ''
+  const invalid = [...q].length > QUERY_MAX
+  return (
+    <form class="nav-search" role="search" method="get" action="/search">
+      <label for="nav-search-q" class="sr-only">
+        {t('search.label')}
+      </label>
+      <input
+        id="nav-search-q"
+        type="search"
+        name="q"
+        value={q}
+        maxlength={QUERY_MAX}
+        placeholder={t('search.placeholder')}
+        autocomplete="off"
+        aria-invalid={invalid ? 'true' : undefined}
+        aria-describedby={invalid ? 'search-error' : undefined}
+        data-hx-get="/search"
+        data-hx-trigger="input changed delay:300ms, search"
+        data-hx-target="#main"
+        data-hx-swap="innerHTML"
+        data-hx-push-url="true"
+        data-hx-sync="this:replace"
+      />
+      <button type="submit" class="secondary">
+        {t('search.submit')}
+      </button>
+    </form>
+  )
 }

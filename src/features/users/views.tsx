@@ -1,4 +1,3 @@
-import { html } from 'hono/html'
 import type { User } from '../../db/schema'
 import type { Page } from '../../lib/cursor'
 import type { FieldErrors } from '../../lib/forms'
@@ -11,13 +10,10 @@ import { MessageButton } from '../messages/views'
 import type { UserListItem } from './queries'
 import { ABOUT_MAX } from './schemas'
 
-// The profile page's components are `html` templates, as the post components are
-// (src/views/components.tsx): the same bytes as the JSX they replaced
-// (test/views/pages.test.tsx), still usable as `<ProfileStats … />`.
-
 /**
- * Counts of a profile; swapped out of band when someone follows or unfollows. The popup's
- * copy has its own id, so a popup opened on that member's profile page is valid HTML too.
+ * Counts of a profile; swapped out of band when someone follows or unfollows (and pushed
+ * live to the member). The popup's copy has its own id, so a popup opened on that member's
+ * profile page is valid HTML too.
  */
 export function ProfileStats(props: {
   t: Translate
@@ -27,9 +23,21 @@ export function ProfileStats(props: {
 }) {
   const { t, user } = props
   const name = encodeURIComponent(user.username)
-  const id = `${props.popup ? 'popup-stats' : 'stats'}-${user.id}`
-  const oob = props.oob ? html` data-hx-swap-oob="true"` : ''
-  return html`<ul class="stats" id="${id}"${oob}><li>${t('profile.posts', { count: user.postCount })}</li><li><a href="/user/${name}/followers">${t('profile.followers', { count: user.followerCount })}</a></li><li><a href="/user/${name}/following">${t('profile.following', { count: user.followingCount })}</a></li></ul>`
+  return (
+    <ul
+      class="stats"
+      id={`${props.popup ? 'popup-stats' : 'stats'}-${user.id}`}
+      data-hx-swap-oob={props.oob ? 'true' : undefined}
+    >
+      <li>{t('profile.posts', { count: user.postCount })}</li>
+      <li>
+        <a href={`/user/${name}/followers`}>{t('profile.followers', { count: user.followerCount })}</a>
+      </li>
+      <li>
+        <a href={`/user/${name}/following`}>{t('profile.following', { count: user.followingCount })}</a>
+      </li>
+    </ul>
+  )
 }
 
 export function ProfileHeader(props: {
@@ -40,14 +48,33 @@ export function ProfileHeader(props: {
   following: boolean
 }) {
   const { t, lang, user, viewer } = props
-  const about = user.aboutMe ? html`<p class="about" dir="auto">${user.aboutMe}</p>` : null
-  const actions =
-    viewer && viewer.id === user.id
-      ? html`<a class="button secondary" href="/settings/profile">${t('profile.edit')}</a>`
-      : viewer
-        ? html`<div class="profile-actions">${FollowButton({ t, username: user.username, userId: user.id, following: props.following })}${MessageButton({ t, username: user.username })}</div>`
-        : null
-  return html`<section class="card profile">${Avatar({ email: user.email, size: 128, username: user.username, eager: true })}<div class="profile-main"><h1>${user.username}</h1>${about}<p class="muted">${t('profile.lastSeen')} ${RelativeTime({ at: user.lastSeenAt, lang })}</p>${ProfileStats({ t, user })}${actions}</div></section>`
+  return (
+    <section class="card profile">
+      <Avatar email={user.email} size={128} username={user.username} eager />
+      <div class="profile-main">
+        <h1>{user.username}</h1>
+        {user.aboutMe ? (
+          <p class="about" dir="auto">
+            {user.aboutMe}
+          </p>
+        ) : null}
+        <p class="muted">
+          {t('profile.lastSeen')} <RelativeTime at={user.lastSeenAt} lang={lang} />
+        </p>
+        <ProfileStats t={t} user={user} />
+        {viewer && viewer.id === user.id ? (
+          <a class="button secondary" href="/settings/profile">
+            {t('profile.edit')}
+          </a>
+        ) : viewer ? (
+          <div class="profile-actions">
+            <FollowButton t={t} username={user.username} userId={user.id} following={props.following} />
+            <MessageButton t={t} username={user.username} />
+          </div>
+        ) : null}
+      </div>
+    </section>
+  )
 }
 
 export function ProfilePage(props: {
@@ -59,17 +86,22 @@ export function ProfilePage(props: {
   page: Page<PostView>
 }) {
   const { t, lang, user, page } = props
-  const list = PostList({
-    posts: page.items,
-    next: page.next,
-    newer: page.newer ?? null,
-    baseUrl: `/user/${encodeURIComponent(user.username)}`,
-    t,
-    lang,
-    empty: t('profile.noPosts'),
-    viewerId: props.viewer?.id,
-  })
-  return html`${ProfileHeader(props)}<h2>${t('profile.postsHeading')}</h2>${list}`
+  return (
+    <>
+      <ProfileHeader t={t} lang={lang} user={user} viewer={props.viewer} following={props.following} />
+      <h2>{t('profile.postsHeading')}</h2>
+      <PostList
+        posts={page.items}
+        next={page.next}
+        newer={page.newer ?? null}
+        baseUrl={`/user/${encodeURIComponent(user.username)}`}
+        t={t}
+        lang={lang}
+        empty={t('profile.noPosts')}
+        viewerId={props.viewer?.id}
+      />
+    </>
+  )
 }
 
 export function UserListPage(props: {
