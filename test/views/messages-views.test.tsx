@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest'
+import type { LiveEvent } from '../../src/features/live/events'
 import type { ConversationView, MessageView } from '../../src/features/messages/queries'
-import { ConversationPage, ThreadMessages, UnreadBadge } from '../../src/features/messages/views'
+import {
+  ConversationPage,
+  messageDeletedEvent,
+  messageEvent,
+  ThreadMessages,
+  UnreadBadge,
+  unreadEvent,
+} from '../../src/features/messages/views'
 import { createTranslator } from '../../src/lib/i18n'
-import { element, elements, render, tag, tags, text } from './markup'
+import { element, elements, render, renderFragment, tag, tags, text } from './markup'
 
 type Member = { id: number; username: string; email: string }
 
@@ -32,6 +40,12 @@ const messages: MessageView[] = [
 ]
 const en = createTranslator('en')
 const es = createTranslator('es')
+
+/** The HTML a live event sends to a socket in `lang` (it must be a plain fragment). */
+function pushed(event: LiveEvent, lang: 'en' | 'es' = 'en'): string {
+  if (event.type !== 'fragment') throw new Error(`a fragment event, not ${event.type}`)
+  return event.html[lang]
+}
 
 describe('the unread badge', () => {
   it('is always there (hidden at zero) so the live channel can swap it by id; the count is spelled out for screen readers', () => {
@@ -137,5 +151,49 @@ describe('a thread', () => {
       'data-hx-swap': 'outerHTML',
     })
     expect(html).toContain('href="/messages/b%C3%A9%22o%3Cb%3E?before=1-2"')
+  })
+})
+
+describe('what the live channel pushes for messages', () => {
+  it('the badge alone, out of band, in each language', () => {
+    const event = unreadEvent(4)
+    expect(tag(pushed(event), 'span', { id: 'unread-badge' }).attrs).toMatchObject({
+      id: 'unread-badge',
+      'data-count': '4',
+      'data-hx-swap-oob': 'true',
+    })
+    expect(pushed(event, 'es')).toContain('4 mensajes sin leer')
+    expect(pushed(unreadEvent(0))).toMatch(/<span id="unread-badge" class="badge" hidden="" data-count="0"/)
+  })
+
+  it('a new message: the badge, and the message appended to an open thread with the sender, which marks it read', () => {
+    const from = { id: 9, username: 'bé"o<b>', email: 'x@example.com' }
+    const html = pushed(messageEvent({ from, message: messages[1]!, unread: 1 }))
+    expect(html).toMatch(/^<span id="unread-badge" class="badge" data-count="1" data-hx-swap-oob="true">/)
+    const list = element(html, 'ol')
+    expect(tag(list, 'ol').attrs['data-hx-swap-oob']).toBe('beforeend:#thread-9')
+    expect(tag(list, 'li', { id: 'message-12' }).attrs.class).toBe('message theirs')
+    expect(list).not.toContain('<b>theirs')
+    expect(tag(list, 'li', { class: 'mark-read' }).attrs).toEqual({
+      class: 'mark-read',
+      hidden: '',
+      'data-hx-post': '/messages/b%C3%A9%22o%3Cb%3E/read',
+      'data-hx-trigger': 'load',
+      'data-hx-swap': 'delete',
+    })
+  })
+
+  it('a deleted message: removed from an open thread by id, and the badge', () => {
+    const html = pushed(messageDeletedEvent(12, 0), 'es')
+    expect(html).toContain('<li id="message-12" data-hx-swap-oob="delete"></li>')
+    expect(tag(html, 'span', { id: 'unread-badge' }).attrs).toMatchObject({ 'data-count': '0', hidden: '' })
+    expect(html).toContain('0 mensajes sin leer')
+  })
+
+  it('renders nothing that depends on a page: no session guard field in a pushed message', () => {
+    const mine = renderFragment(
+      <ThreadMessages t={en} lang="en" viewerId={VIEWER} other={others[0]!} page={{ items: messages, next: null }} />,
+    )
+    expect(mine).not.toContain('as_user')
   })
 })

@@ -4,6 +4,7 @@ import { isMessageKey, type Lang, type MessageKey, type Translate } from '../../
 import { Field, RelativeTime } from '../../views/components'
 import { SessionGuardField } from '../../views/session-guard'
 import { SettingsNav } from '../../views/settings-nav'
+import { localized, type LiveEvent } from '../live/events'
 
 const STATE_LABELS = {
   queued: 'data.state.queued',
@@ -121,6 +122,20 @@ export function ExportStatus(props: { t: Translate; lang: Lang; job: ExportView;
       ) : null}
     </li>
   )
+}
+
+/**
+ * An export's status as its member's live channel pushes it, rendered now (so "expired"
+ * is judged at the time of the push) in every language.
+ */
+export function exportEvent(job: ExportView): LiveEvent {
+  const now = Date.now()
+  return {
+    type: 'export',
+    id: job.id,
+    finished: job.state === 'done' || job.state === 'failed',
+    html: localized((t, lang) => <ExportStatus t={t} lang={lang} job={job} now={now} oob />),
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import { hitRateLimit, type RateLimitRule } from '../../middleware/rate-limit'
 import type { Runtime } from '../../middleware/runtime'
 import { notifyMembers } from '../live/notify'
 import { getMemberById, getUserById, getUserByUsername } from '../users/queries'
+import { statsEvent } from '../users/views'
 import { followUser, unfollowUser } from './queries'
 
 // Following and unfollowing, the same from a profile's button and from the API.
@@ -51,7 +52,7 @@ async function changeFollow(
   const { id, username, postCount, followerCount, followingCount } = updated
   // The member's own profile, if open, shows the new follower count.
   notifyMembers(runtime, [
-    { userId: id, event: { type: 'stats', user: { id, username, postCount, followerCount, followingCount } } },
+    { userId: id, event: statsEvent({ id, username, postCount, followerCount, followingCount }) },
   ])
   return { ok: true, member: updated }
 }

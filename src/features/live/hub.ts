@@ -1,8 +1,8 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Bindings } from '../../env'
-import { DEFAULT_LANGUAGE, isLang } from '../../lib/i18n'
+import { DEFAULT_LANGUAGE, isLang, type Lang } from '../../lib/i18n'
 import type { LiveEvent } from './events'
-import { renderLiveEvent, type SocketState } from './views'
+import { newPostsFragment } from './views'
 
 /** The header the Worker uses to tell the hub the language of the page that connects. */
 export const LIVE_LANG_HEADER = 'X-Live-Lang'
@@ -28,6 +28,12 @@ export const CLOSE_SESSION_ENDED = 1008
 export const CLOSE_TIME_UP = 1012
 
 /**
+ * Per-socket state the hub keeps in the socket's attachment (survives hibernation). `export`
+ * is the export whose progress the socket's page shows (it said so with `export-watch`).
+ */
+type SocketState = { lang: Lang; newPosts: number; export?: number }
+
+/**
  * What the hub knows of each socket besides its rendering state: the session it was opened
  * with (revoking that session closes it) and when it must end (its session's expiry, or
  * LIVE_SOCKET_MAX_MS after it opened, whichever is first). `endsAt` 0 marks a socket already
@@ -43,12 +49,30 @@ const EXPORT_FORGET_KEY = 'export-forget-at'
 /** A finished export's last state is kept this long for late pages, then forgotten (alarm). */
 export const EXPORT_KEEP_MS = 60 * 60 * 1000
 
+type ExportEvent = Extract<LiveEvent, { type: 'export' }>
+
+/** What one socket is sent for an event, or null when the event is not for that page. */
+function fragmentFor(event: LiveEvent, state: SocketState): string | null {
+  switch (event.type) {
+    case 'fragment':
+      return event.html[state.lang] ?? null
+    case 'post':
+      return newPostsFragment(state.lang, state.newPosts)
+    case 'export':
+      // Export progress goes only to the pages that show that export.
+      return state.export === event.id ? (event.html[state.lang] ?? null) : null
+    default:
+      // An event this version does not know (sent by another version during a deploy).
+      return null
+  }
+}
+
 /**
  * One per member (named by user id): holds that member's open WebSockets — one per tab —
  * with the Hibernation API, so an idle socket costs nothing: the object is evicted from
  * memory while the runtime keeps the connections, and wakes for a notify or a message.
- * It reads no database: writes send it events (`notify`, over RPC) and it renders the
- * fragments for each socket in that socket's language.
+ * It reads no database: writes send it events (`notify`, over RPC) holding their fragments
+ * already rendered in every language, and it sends each socket those of its language.
  */
 export class MemberHub extends DurableObject<Bindings> {
   /**
@@ -135,14 +159,14 @@ export class MemberHub extends DurableObject<Bindings> {
         this.end(ws, state, CLOSE_TIME_UP)
         continue
       }
-      // Export progress goes only to the pages that show that export.
-      if (event.type === 'export' && state.export !== event.job.id) continue
       if (event.type === 'post') {
         state.newPosts += 1
         ws.serializeAttachment(state)
       }
+      const html = fragmentFor(event, state)
+      if (html === null) continue
       try {
-        ws.send(await renderLiveEvent(event, state))
+        ws.send(html)
         sent += 1
       } catch {
         // The socket closed between getWebSockets() and send(); the runtime drops it.
@@ -161,9 +185,9 @@ export class MemberHub extends DurableObject<Bindings> {
    * opened just after it, asks for it (`export-watch`) and so never misses the last state.
    * Once the export is over, an alarm forgets it.
    */
-  private async keepExport(event: Extract<LiveEvent, { type: 'export' }>): Promise<void> {
+  private async keepExport(event: ExportEvent): Promise<void> {
     await this.ctx.storage.put(EXPORT_KEY, event)
-    if (event.job.state === 'done' || event.job.state === 'failed') {
+    if (event.finished) {
       await this.ctx.storage.put(EXPORT_FORGET_KEY, Date.now() + EXPORT_KEEP_MS)
       await this.scheduleAlarm()
     }
@@ -187,8 +211,8 @@ export class MemberHub extends DurableObject<Bindings> {
     this.closeTimeUp(now)
     const forgetAt = await this.ctx.storage.get<number>(EXPORT_FORGET_KEY)
     if (forgetAt !== undefined && forgetAt <= now) {
-      const kept = await this.ctx.storage.get<Extract<LiveEvent, { type: 'export' }>>(EXPORT_KEY)
-      if (kept && (kept.job.state === 'done' || kept.job.state === 'failed')) await this.ctx.storage.delete(EXPORT_KEY)
+      const kept = await this.ctx.storage.get<ExportEvent>(EXPORT_KEY)
+      if (kept?.finished) await this.ctx.storage.delete(EXPORT_KEY)
       await this.ctx.storage.delete(EXPORT_FORGET_KEY)
     }
     await this.scheduleAlarm()
@@ -200,8 +224,9 @@ export class MemberHub extends DurableObject<Bindings> {
     if (!state || !(state.endsAt > 0)) return
     state.export = id
     ws.serializeAttachment(state)
-    const kept = await this.ctx.storage.get<Extract<LiveEvent, { type: 'export' }>>(EXPORT_KEY)
-    if (kept?.job.id === id) ws.send(await renderLiveEvent(kept, state))
+    const kept = await this.ctx.storage.get<ExportEvent>(EXPORT_KEY)
+    const html = kept ? fragmentFor(kept, state) : null
+    if (html !== null) ws.send(html)
   }
 
   /**

@@ -1,9 +1,4 @@
-import type { Child } from 'hono/jsx'
 import { createTranslator, type Lang, type Translate } from '../../lib/i18n'
-import { ExportStatus } from '../data/views'
-import { MessageItem, threadListId, UnreadBadge } from '../messages/views'
-import { ProfileStats } from '../users/views'
-import type { LiveEvent } from './events'
 
 /**
  * Without a live socket (no JavaScript, a proxy that blocks WebSockets) a plain link does
@@ -41,53 +36,7 @@ export function NewPostsBar(props: { t: Translate; count: number; oob?: boolean 
   )
 }
 
-/**
- * Per-socket state the hub keeps in the socket's attachment (survives hibernation). `export`
- * is the export whose progress the socket's page shows (it said so with `export-watch`).
- */
-export type SocketState = { lang: Lang; newPosts: number; export?: number }
-
-/** The fragments one socket receives for an event, as an HTML string. */
-export async function renderLiveEvent(event: LiveEvent, state: SocketState): Promise<string> {
-  const t = createTranslator(state.lang)
-  let node: Child
-  switch (event.type) {
-    case 'unread':
-      node = <UnreadBadge t={t} count={event.count} oob />
-      break
-    case 'message': {
-      const read = `/messages/${encodeURIComponent(event.from.username)}/read`
-      node = (
-        <>
-          <UnreadBadge t={t} count={event.unread} oob />
-          {/* Appended only where the thread with the sender is open; the hidden item then
-              marks the thread read (the reader sees the message), which updates the badge. */}
-          <ol data-hx-swap-oob={`beforeend:#${threadListId(event.from.id)}`}>
-            <MessageItem t={t} lang={state.lang} message={event.message} mine={false} />
-            <li class="mark-read" hidden data-hx-post={read} data-hx-trigger="load" data-hx-swap="delete" />
-          </ol>
-        </>
-      )
-      break
-    }
-    case 'message-deleted':
-      node = (
-        <>
-          <UnreadBadge t={t} count={event.unread} oob />
-          <li id={`message-${event.messageId}`} data-hx-swap-oob="delete" />
-        </>
-      )
-      break
-    case 'post':
-      node = <NewPostsBar t={t} count={state.newPosts} oob />
-      break
-    case 'stats':
-      node = <ProfileStats t={t} user={event.user} oob />
-      break
-    case 'export':
-      node = <ExportStatus t={t} lang={state.lang} job={event.job} now={Date.now()} oob />
-      break
-  }
-  // A hono/jsx element renders with toString() (a string, or a promise for async parts).
-  return String(await (node as { toString(): string | Promise<string> }).toString())
+/** The bar as the hub pushes it to one tab: that tab's count, in its language. */
+export function newPostsFragment(lang: Lang, count: number): string {
+  return String(<NewPostsBar t={createTranslator(lang)} count={count} oob />)
 }

@@ -9,6 +9,7 @@ import { notifyMembers } from '../live/notify'
 import { userByUsernameRead } from '../users/queries'
 import { getMessageById, pairOf, pairWhere, type ConversationSide, type MessageView } from './queries'
 import { MESSAGE_RATE_LIMITS } from './schemas'
+import { messageDeletedEvent, messageEvent, unreadEvent } from './views'
 
 // Private messages. First what the thread page's forms and the API call — one function per
 // write, each with its limits, refusals and live notices — then the writes they are made of.
@@ -40,12 +41,7 @@ export async function sendMessageTo(
   notifyMembers(runtime, [
     {
       userId: recipient.id,
-      event: {
-        type: 'message',
-        from: { id: sender.id, username: sender.username, email: sender.email },
-        message,
-        unread: recipientUnread,
-      },
+      event: messageEvent({ from: sender, message, unread: recipientUnread }),
     },
   ])
   return { ok: true, message }
@@ -80,7 +76,7 @@ export async function markThreadRead(
  * page marks it read inside its own one-round-trip batch and then calls this.
  */
 export function announceUnread(runtime: Runtime, readerId: number, count: number) {
-  notifyMembers(runtime, [{ userId: readerId, event: { type: 'unread', count } }])
+  notifyMembers(runtime, [{ userId: readerId, event: unreadEvent(count) }])
 }
 
 export type DeleteMessageOutcome = { ok: true; message: MessageView } | { ok: false; error: 'not-found' | 'not-yours' }
@@ -107,7 +103,7 @@ export async function deleteSentMessage(
   notifyMembers(runtime, [
     {
       userId: message.recipientId,
-      event: { type: 'message-deleted', messageId: message.id, unread: result.recipientUnread },
+      event: messageDeletedEvent(message.id, result.recipientUnread),
     },
   ])
   return { ok: true, message }

@@ -2,6 +2,7 @@ import type { Page } from '../../lib/cursor'
 import type { Lang, Translate } from '../../lib/i18n'
 import { Avatar, Field, MoreLink, PostBody, RelativeTime } from '../../views/components'
 import type { ConversationView, MessageView } from './queries'
+import { localized, type LiveEvent } from '../live/events'
 import { SessionGuardField } from '../../views/session-guard'
 import { MESSAGE_MAX } from './schemas'
 
@@ -30,6 +31,44 @@ export function UnreadBadge(props: { t: Translate; count: number; oob?: boolean 
       <span class="sr-only">{t('nav.unread', { count })}</span>
     </span>
   )
+}
+
+/** The badge alone, for the member's open pages (a thread was read, here or in another tab). */
+export function unreadEvent(count: number): LiveEvent {
+  return { type: 'fragment', html: localized((t) => <UnreadBadge t={t} count={count} oob />) }
+}
+
+/** What the recipient's open pages get for a new message: the badge, and the message for an open thread. */
+export function messageEvent(props: {
+  from: { id: number; username: string }
+  message: MessageView
+  unread: number
+}): LiveEvent {
+  const { from, message } = props
+  const read = `${threadUrl(from.username)}/read`
+  const html = localized((t, lang) => (
+    <>
+      <UnreadBadge t={t} count={props.unread} oob />
+      {/* Appended only where the thread with the sender is open; the hidden item then marks
+          the thread read (the reader sees the message), which updates the badge. */}
+      <ol data-hx-swap-oob={`beforeend:#${threadListId(from.id)}`}>
+        <MessageItem t={t} lang={lang} message={message} mine={false} />
+        <li class="mark-read" hidden data-hx-post={read} data-hx-trigger="load" data-hx-swap="delete"></li>
+      </ol>
+    </>
+  ))
+  return { type: 'fragment', html }
+}
+
+/** A message the member had received was deleted by its sender: gone from an open thread, and the badge. */
+export function messageDeletedEvent(messageId: number, unread: number): LiveEvent {
+  const html = localized((t) => (
+    <>
+      <UnreadBadge t={t} count={unread} oob />
+      <li id={`message-${messageId}`} data-hx-swap-oob="delete"></li>
+    </>
+  ))
+  return { type: 'fragment', html }
 }
 
 /** "Message" on another member's profile (and popup): a plain link to the thread. */

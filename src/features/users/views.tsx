@@ -6,6 +6,7 @@ import { Avatar, Field, MoreLink, PostList, RelativeTime, type PostView } from '
 import { SessionGuardField } from '../../views/session-guard'
 import { SettingsNav } from '../../views/settings-nav'
 import { FollowButton } from '../follows/views'
+import { localized, type LiveEvent } from '../live/events'
 import { MessageButton } from '../messages/views'
 import type { UserListItem } from './queries'
 import { ABOUT_MAX } from './schemas'
@@ -38,6 +39,13 @@ export function ProfileStats(props: {
       </li>
     </ul>
   )
+}
+
+/** The member's new counts, for their own open profile (someone followed or unfollowed them). */
+export function statsEvent(
+  user: Pick<User, 'id' | 'username' | 'postCount' | 'followerCount' | 'followingCount'>,
+): LiveEvent {
+  return { type: 'fragment', html: localized((t) => <ProfileStats t={t} user={user} oob />) }
 }
 
 export function ProfileHeader(props: {

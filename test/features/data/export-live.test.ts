@@ -124,16 +124,14 @@ describe('export progress through the live channel', () => {
     // A hub that never answers costs at most the timeout, then the job goes on.
     const hanging = { getByName: () => ({ notify: () => new Promise(() => {}) }) } as unknown as Bindings['MEMBER_HUB']
     const before = Date.now()
-    expect(await notifyMemberNow({ ...env, MEMBER_HUB: hanging }, user.id, { type: 'unread', count: 0 }, 50)).toBe(
-      false,
-    )
+    expect(await notifyMemberNow({ ...env, MEMBER_HUB: hanging }, user.id, { type: 'post' }, 50)).toBe(false)
     expect(Date.now() - before).toBeLessThan(2000)
     const throwing = {
       getByName: () => {
         throw new Error('no such binding')
       },
     } as unknown as Bindings['MEMBER_HUB']
-    expect(await notifyMemberNow({ ...env, MEMBER_HUB: throwing }, user.id, { type: 'unread', count: 0 })).toBe(false)
+    expect(await notifyMemberNow({ ...env, MEMBER_HUB: throwing }, user.id, { type: 'post' })).toBe(false)
   })
 
   it('pushes the Failed state with "Try again" when the last attempt fails and when the job is stuck', async () => {

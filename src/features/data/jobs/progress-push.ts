@@ -1,6 +1,6 @@
 import type { Job } from '../../../db/schema'
 import type { Bindings } from '../../../env'
-import { toExportView } from '../views'
+import { exportEvent, toExportView } from '../views'
 import { notifyMemberNow } from '../../live/notify'
 
 /**
@@ -10,5 +10,5 @@ import { notifyMemberNow } from '../../live/notify'
  */
 export async function pushJobProgress(env: Bindings, job: Job | null | undefined): Promise<void> {
   if (!job || job.kind !== 'export') return
-  await notifyMemberNow(env, job.userId, { type: 'export', job: toExportView(job) })
+  await notifyMemberNow(env, job.userId, exportEvent(toExportView(job)))
 }
