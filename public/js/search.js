@@ -1,9 +1,9 @@
 /* global location, URLSearchParams */
-// The navigation's search box (src/features/search/views.tsx SearchBox). htmx sends the
-// typing to /search, swaps the results into #main and pushes the URL. Before it saves the
-// page for Back/Forward, the box's value attribute is set to the query that page shows
-// (its address's q), so Back restores the query together with its results. Without
-// JavaScript the box is a plain GET form.
+// The search boxes (src/features/search/views.tsx: the navigation's, and the search page's
+// own on phones). In the navigation's, htmx sends the typing to /search, swaps the results
+// into #main and pushes the URL. Before it saves the page for Back/Forward, each box's value
+// attribute is set to the query that page shows (its address's q), so Back restores the
+// query together with its results. Without JavaScript a box is a plain GET form.
 ;(function () {
   'use strict'
   document.addEventListener('htmx:beforeHistorySave', function () {

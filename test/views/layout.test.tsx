@@ -200,6 +200,8 @@ describe('the page layout', () => {
     const long = input(await page(`/search?q=${'x'.repeat(QUERY_MAX + 1)}`, { user: null }))
     expect(long).toMatchObject({ 'aria-invalid': 'true', 'aria-describedby': 'search-error' })
     expect(long.maxlength).toBe(String(QUERY_MAX))
+    // On a phone the box gives way to a link to the search page.
+    expect(tag(nav(await page('/', { user: null })), 'a', { href: '/search' }).attrs.class).toContain('nav-search-link')
   })
 
   it('escapes what comes from the URL and from members: the query, the username, the language switcher’s way back', async () => {

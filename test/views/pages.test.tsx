@@ -5,6 +5,8 @@ import { FollowButton, WhoToFollow, WhoToFollowSlot } from '../../src/features/f
 import { LiveFallbackLink, NewPostsBar } from '../../src/features/live/views'
 import { POST_MAX } from '../../src/features/posts/schemas'
 import { ExplorePage, HomePage, PostCreated, PostForm } from '../../src/features/posts/views'
+import { QUERY_MAX } from '../../src/features/search/schemas'
+import { SearchMain } from '../../src/features/search/views'
 import { ProfileHeader, ProfilePage, ProfileStats } from '../../src/features/users/views'
 import { createTranslator } from '../../src/lib/i18n'
 import { Field, MoreLink, NewerLink, PostList, type PostView } from '../../src/views/components'
@@ -321,5 +323,24 @@ describe('live parts of the home page', () => {
   it('the fallback link reloads the page (escaped href)', () => {
     const html = render(<LiveFallbackLink t={en} href={`/?a="<b>"`} />)
     expect(html).toBe(`<p class="live-fallback"><a href="/?a=&quot;&lt;b&gt;&quot;">${en('live.refresh')}</a></p>`)
+  })
+})
+
+describe('the search page', () => {
+  it('has its own search box (the one a phone uses), a plain GET form that keeps the query', () => {
+    const html = render(<SearchMain t={en} lang="en" results={null} q={NASTY} />)
+    const form = element(html, 'form', { class: 'search-page-form' })
+    expect(tag(form, 'form').attrs).toMatchObject({ role: 'search', method: 'get', action: '/search' })
+    expect(tag(form, 'label').attrs.for).toBe('search-q')
+    expect(tag(form, 'input').attrs).toMatchObject({ id: 'search-q', name: 'q', type: 'search', value: NASTY })
+    expect(tag(form, 'input').attrs).not.toHaveProperty('aria-invalid')
+    expect(form).not.toContain('data-hx-')
+    const long = 'x'.repeat(QUERY_MAX + 1)
+    const invalid = render(<SearchMain t={en} lang="en" results={null} q={long} error="too long" />)
+    expect(tag(invalid, 'input', { id: 'search-q' }).attrs).toMatchObject({
+      'aria-invalid': 'true',
+      'aria-describedby': 'search-error',
+    })
+    expect(tags(invalid, 'p', { id: 'search-error' })).toHaveLength(1)
   })
 })

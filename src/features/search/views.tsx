@@ -88,7 +88,8 @@ function People(props: { t: Translate; people: PersonHit[] }) {
 
 /**
  * The content of the search page, also what htmx swaps into `#main` as the nav box is
- * typed in (with a `<title>`, which htmx applies to the document).
+ * typed in (with a `<title>`, which htmx applies to the document). `#search-error` is what
+ * the search boxes point to when the query is too long.
  */
 export function SearchMain(props: {
   t: Translate
@@ -104,6 +105,8 @@ export function SearchMain(props: {
     <>
       {props.title ? <title>{props.title}</title> : null}
       <h1>{results ? t('search.resultsFor', { q }) : t('search.title')}</h1>
+      {/* On a narrow screen the navigation links here instead of holding a box (CSS): this is the box. */}
+      <SearchForm t={t} q={q} id="search-q" class="search-page-form" />
       {props.error ? (
         <p class="error" id="search-error" role="alert">
           {props.error}
@@ -126,23 +129,31 @@ export function SearchMain(props: {
   )
 }
 
+/** htmx on the navigation's box: the results go into `#main` as it is typed in, the URL is pushed. */
+const LIVE_SEARCH = {
+  'data-hx-get': '/search',
+  'data-hx-trigger': 'input changed delay:300ms, search',
+  'data-hx-target': '#main',
+  'data-hx-swap': 'innerHTML',
+  'data-hx-push-url': 'true',
+  'data-hx-sync': 'this:replace',
+}
+
 /**
- * The search box in the navigation (given to the layout as its search slot; see
- * `public/js/search.js`): as it is typed in, htmx swaps the results into `#main` and pushes
- * the URL. It shows the query of the search page it is on (kept even when too long, and
- * then marked invalid with the page's `#search-error`).
+ * A search box: a plain GET form to the search page (no JavaScript needed) showing `q`,
+ * which is kept even when too long and then marked invalid (`#search-error` says why). The
+ * navigation's (`live`) also searches as it is typed in; see `public/js/search.js`.
  */
-export function NavSearch(props: { t: Translate; path: string; query: string | undefined }) {
-  const { t } = props
-  const q = props.path === '/search' ? (props.query ?? '') : ''
+function SearchForm(props: { t: Translate; q: string; id: string; class: string; live?: boolean }) {
+  const { t, q } = props
   const invalid = [...q].length > QUERY_MAX
   return (
-    <form class="nav-search" role="search" method="get" action="/search">
-      <label for="nav-search-q" class="sr-only">
+    <form class={props.class} role="search" method="get" action="/search">
+      <label for={props.id} class="sr-only">
         {t('search.label')}
       </label>
       <input
-        id="nav-search-q"
+        id={props.id}
         type="search"
         name="q"
         value={q}
@@ -151,16 +162,28 @@ export function NavSearch(props: { t: Translate; path: string; query: string | u
         autocomplete="off"
         aria-invalid={invalid ? 'true' : undefined}
         aria-describedby={invalid ? 'search-error' : undefined}
-        data-hx-get="/search"
-        data-hx-trigger="input changed delay:300ms, search"
-        data-hx-target="#main"
-        data-hx-swap="innerHTML"
-        data-hx-push-url="true"
-        data-hx-sync="this:replace"
+        {...(props.live ? LIVE_SEARCH : {})}
       />
-      <button type="submit" class="secondary">
+      <button type="submit" class={props.live ? 'secondary' : undefined}>
         {t('search.submit')}
       </button>
     </form>
+  )
+}
+
+/**
+ * The navigation's search (given to the layout as its search slot): the box, showing the
+ * query of the search page it is on; on a narrow screen (CSS) a link to the search page
+ * instead, so the navigation's places keep their room.
+ */
+export function NavSearch(props: { t: Translate; path: string; query: string | undefined }) {
+  const q = props.path === '/search' ? (props.query ?? '') : ''
+  return (
+    <>
+      <SearchForm t={props.t} q={q} id="nav-search-q" class="nav-search" live />
+      <a class="nav-search-link icon-search" href="/search">
+        {props.t('search.title')}
+      </a>
+    </>
   )
 }
