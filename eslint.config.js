@@ -50,6 +50,22 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/middleware/**', 'src/views/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/features/*', '**/features/**'],
+              message: 'Middleware and shared views import no feature: the feature passes in what they show.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/db/**', 'src/env.ts'],
     rules: {
       'no-restricted-imports': [
