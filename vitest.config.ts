@@ -15,6 +15,9 @@ export default defineConfig(async () => {
       cloudflareTest(({ inject }) => ({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
+          // A second database that tests fill by hand to play a read replica lagging behind
+          // the primary (locally every D1 session reads the primary, so lag cannot happen).
+          d1Databases: { LAGGING_REPLICA: 'lagging-replica' },
           bindings: {
             TEST_MIGRATIONS: migrations,
             EMAIL_TRANSPORT: 'smtp',

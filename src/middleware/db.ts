@@ -31,16 +31,20 @@ function d1Session(
 }
 
 /**
- * The site. A visitor's bookmark cookie (set after a write) wins; a malformed one starts at
- * the primary. Without one, a member (any session cookie) or a write starts at the primary
- * — a member must see what they did in another tab a moment ago — and an anonymous read
- * starts at any replica. After a write, and whenever a member's bookmark moved on, the
- * cookie is (re)set, so their next request reads from a replica that has their writes.
+ * The site. A write starts at the primary, whatever bookmark it carries: its session cookie
+ * (and any password or reset link it brings) is checked there, so a session revoked a
+ * moment ago cannot act through a replica that has not heard of it yet — and the write goes
+ * to the primary anyway. For a read, the visitor's bookmark cookie (set after a write) wins;
+ * a malformed one starts at the primary. Without one, a member (any session cookie) starts
+ * at the primary — a member must see what they did in another tab a moment ago — and an
+ * anonymous read at any replica. After a write, and whenever a member's bookmark moved on,
+ * the cookie is (re)set, so their next request reads from a replica that has their writes.
  */
 export const withDb = d1Session(
   (c) => {
+    if (!SAFE_METHODS.includes(c.req.method)) return 'first-primary'
     const member = Boolean(getCookie(c, sessionCookieName(c)))
-    return sessionStart(readBookmarkCookie(c), member || !SAFE_METHODS.includes(c.req.method))
+    return sessionStart(readBookmarkCookie(c), member)
   },
   (c, bookmark) => {
     const write = !SAFE_METHODS.includes(c.req.method)
@@ -50,11 +54,13 @@ export const withDb = d1Session(
 
 /**
  * The REST API sends no cookies: a client passes the bookmark of its last answer in the
- * `X-D1-Bookmark` request header (malformed → the primary). Without one, writes start at the
- * primary and reads at any replica. Every answer carries the session's latest bookmark in
+ * `X-D1-Bookmark` request header (malformed → the primary). Writes start at the primary
+ * whatever the header says (HTTP Basic credentials are checked there), reads at the bookmark
+ * or else at any replica; the bearer token itself is always looked up on the primary
+ * (features/api/middleware.ts). Every answer carries the session's latest bookmark in
  * `X-D1-Bookmark`.
  */
 export const withApiDb = d1Session(
-  (c) => sessionStart(c.req.header(BOOKMARK_HEADER), !SAFE_METHODS.includes(c.req.method)),
+  (c) => (SAFE_METHODS.includes(c.req.method) ? sessionStart(c.req.header(BOOKMARK_HEADER), false) : 'first-primary'),
   (c, bookmark) => c.header(BOOKMARK_HEADER, bookmark),
 )

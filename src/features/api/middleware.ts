@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { RequestIdVariables } from 'hono/request-id'
-import type { Db } from '../../db/client'
+import { createPrimaryDb, type Db } from '../../db/client'
 import type { ApiToken, User } from '../../db/schema'
 import type { Bindings } from '../../env'
 import { clientIp } from '../../lib/ip-bucket'
@@ -30,7 +30,9 @@ function bearerOf(c: Context): string | null {
  * Who is calling: a valid bearer token's member, or nobody. Cookies are never read under
  * /api — a browser's session cannot act here, which is why CSRF does not apply and CORS
  * may be open. A bearer token that is present but wrong is a 401 even on public routes,
- * so a client learns at once that its token died.
+ * so a client learns at once that its token died. The token is looked up on the primary,
+ * never on a replica: one revoked a moment ago (logout, password change) must not work for
+ * as long as a replica lags; the route's own reads stay on the request's session.
  */
 export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
   c.set('user', null)
@@ -38,7 +40,7 @@ export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
   const header = c.req.header('Authorization')
   if (header && !/^Basic\s/i.test(header)) {
     const token = bearerOf(c)
-    const found = token ? await validateApiToken(c.var.db, token) : null
+    const found = token ? await validateApiToken(createPrimaryDb(c.env.DB), token) : null
     if (!found) throw new ApiError(401, 'api.error.invalidToken')
     c.set('user', found.user)
     c.set('apiToken', found.token)
