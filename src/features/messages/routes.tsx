@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import { runStatement } from '../../db/read'
 import type { AppEnv } from '../../env'
 import { parseCursor } from '../../lib/cursor'
+import { isOwnNavigation } from '../../lib/fetch-site'
 import { cursorFrom } from '../../middleware/paging'
 import { setFlash } from '../../middleware/flash'
 import { readForm, validateForm } from '../../lib/forms'
@@ -61,8 +62,14 @@ messagesRoutes.get('/messages/:username', deferSession, async (c) => {
   const name = c.req.param('username')
   const cursor = parseCursor(c.req.query('before'))
   const before = cursor.ok ? cursor.cursor : null
-  // Reading the thread marks it read: one conversation row and the badge.
-  const markRead = cursor.ok && before === null && !isHtmxFragmentRequest(c)
+  // Reading the thread marks it read: one conversation row and the badge. Only when the
+  // member opened it from our own pages (or typed it): a link on another site shows the
+  // thread but must not clear the member's unread state behind their back.
+  const fromOwnSite = isOwnNavigation(c.req.url, {
+    secFetchSite: c.req.header('Sec-Fetch-Site'),
+    referer: c.req.header('Referer'),
+  })
+  const markRead = cursor.ok && before === null && !isHtmxFragmentRequest(c) && fromOwnSite
   const now = Date.now()
   const db = c.get('db')
   const [other, page, badge] = await withSessionBatch(c, (me) => {
