@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
+import { createEmailChange } from '../../src/features/account/email-change'
 import { createResetToken } from '../../src/features/auth/reset/queries'
 import { followUser } from '../../src/features/follows/queries'
 import { getConversationSide, sendMessage } from '../../src/features/messages/queries'
@@ -104,6 +105,7 @@ describe('no GET changes anything when another site sends it', () => {
     const other = await createPost(db, alice, 'a post of hers', 'en')
     const job = await startJob(db, { userId: bob.user.id, kind: 'export', cursor: {} })
     const reset = await createResetToken(db, bob.user.id)
+    const emailChange = await createEmailChange(db, bob.user.id, `new-${bob.user.email}`)
     const api = new ApiClient()
     const exportId = job.ok ? job.job.id : 0
 
@@ -130,6 +132,9 @@ describe('no GET changes anything when another site sends it', () => {
       '/settings/export/:id/status': `/settings/export/${exportId}/status`,
       '/settings/export/:id/download': `/settings/export/${exportId}/download`,
       '/settings/api-tokens': '/settings/api-tokens',
+      '/settings/account': '/settings/account',
+      '/settings/sessions': '/settings/sessions',
+      '/auth/confirm-email/:token': `/auth/confirm-email/${emailChange}`,
       '/auth/register': '/auth/register',
       '/auth/login': '/auth/login',
       '/auth/logout': '/auth/logout',
