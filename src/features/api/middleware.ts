@@ -3,7 +3,7 @@ import type { RequestIdVariables } from 'hono/request-id'
 import { createPrimaryDb, type Db } from '../../db/client'
 import type { ApiToken, User } from '../../db/schema'
 import type { Bindings } from '../../env'
-import { clientIp } from '../../lib/ip-bucket'
+import { clientIp, ipBucket } from '../../lib/ip-bucket'
 import { countRateLimitEvent, type RateLimitRule } from '../../middleware/rate-limit'
 import { ApiError } from './errors'
 import { validateApiToken } from './token-queries'
@@ -17,6 +17,15 @@ const DEFAULT_HOURLY = { token: 1000, anonymous: 300 }
 
 export function ipOf(c: Context): string {
   return clientIp((name) => c.req.header(name))
+}
+
+/**
+ * What per-address limits count against: the address, or an IPv6 client's whole /64 —
+ * else a client rotating through its 2^64 addresses gets a fresh allowance, and a fresh
+ * `rate_limits` row, with every call.
+ */
+function bucketOf(c: Context): string {
+  return ipBucket(ipOf(c))
 }
 
 /** The bearer token of the request, or null when there is no `Authorization: Bearer`. */
@@ -69,7 +78,7 @@ async function burst(limiter: RateLimit | undefined, key: string): Promise<boole
  * Over either → 429 with `Retry-After`.
  */
 export const burstPerIp: MiddlewareHandler<ApiEnv> = async (c, next) => {
-  if (!(await burst(c.env.API_IP_LIMITER, `ip:${ipOf(c)}`))) {
+  if (!(await burst(c.env.API_IP_LIMITER, `ip:${bucketOf(c)}`))) {
     throw new ApiError(429, 'api.error.tooMany', { headers: { 'Retry-After': '10' } })
   }
   await next()
@@ -83,7 +92,7 @@ export const rateLimit: MiddlewareHandler<ApiEnv> = async (c, next) => {
   const rule: RateLimitRule = token
     ? { limit: Number(c.env.API_HOURLY_LIMIT) || DEFAULT_HOURLY.token, windowMs: HOUR }
     : { limit: Number(c.env.API_ANON_HOURLY_LIMIT) || DEFAULT_HOURLY.anonymous, windowMs: HOUR }
-  const key = token ? `api:token:${token.id}` : `api:ip:${ipOf(c)}`
+  const key = token ? `api:token:${token.id}` : `api:ip:${bucketOf(c)}`
   const now = Date.now()
   const window = await countRateLimitEvent(c.var.db, key, rule, now)
   const resetSeconds = Math.max(1, Math.ceil((window.resetAt - now) / 1000))

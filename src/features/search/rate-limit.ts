@@ -1,4 +1,5 @@
 import type { Bindings } from '../../env'
+import { ipBucket } from '../../lib/ip-bucket'
 
 /** The binding's period: how long a refused searcher should wait (Retry-After). */
 export const SEARCH_RETRY_SECONDS = 10
@@ -15,5 +16,8 @@ export async function searchAllowed(env: Pick<Bindings, 'SEARCH_RATE_LIMITER'>, 
   return success
 }
 
-/** The rate-limit key of an address: the page and anonymous API calls share it. */
-export const searchKeyForIp = (ip: string) => `search:${ip}`
+/**
+ * The rate-limit key of an address: the page and anonymous API calls share it. An IPv6
+ * client counts as its whole /64, or it could search from a new address every time.
+ */
+export const searchKeyForIp = (ip: string) => `search:${ipBucket(ip)}`
