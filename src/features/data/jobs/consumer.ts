@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { createPrimaryDb } from '../../../db/client'
+import { safeErrorText } from '../../../db/errors'
 import type { Bindings } from '../../../env'
 import { pushJobProgress } from './progress-push'
 import { enqueueJob, failJob, getJob, recordJobAttemptFailed } from './queries'
@@ -17,10 +18,6 @@ function log(level: 'info' | 'warn' | 'error', event: string, fields: Record<str
   if (level === 'error') console.error(line)
   else if (level === 'warn') console.warn(line)
   else console.log(line)
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
 }
 
 /** Wait before retrying a failed slice: 10 s, 20 s, 40 s… capped at 5 minutes. */
@@ -50,7 +47,8 @@ export async function handleJobsBatch(batch: MessageBatch<unknown>, env: Binding
       message.ack()
     } catch (error) {
       const state = await recordJobAttemptFailed(db, jobId).catch(() => 'running' as const)
-      log('warn', 'job.slice-failed', { jobId, state, attempts: message.attempts, error: errorText(error) })
+      // No SQL and no bound parameters: a D1 error is told by its cause (see safeError).
+      log('warn', 'job.slice-failed', { jobId, state, attempts: message.attempts, error: safeErrorText(error) })
       if (state === 'failed') {
         // The member's page shows why and "Try again" (the push never throws).
         await pushJobProgress(env, await getJob(db, jobId).catch(() => null))
@@ -65,11 +63,19 @@ export async function handleJobsDeadLetterBatch(batch: MessageBatch<unknown>, en
   const db = createPrimaryDb(env.DB)
   for (const message of batch.messages) {
     const parsed = jobMessageSchema.safeParse(message.body)
-    if (parsed.success) {
-      await failJob(db, parsed.data.jobId, 'jobs.errorRepeated')
-      await pushJobProgress(env, await getJob(db, parsed.data.jobId))
+    const jobId = parsed.success ? parsed.data.jobId : null
+    if (jobId !== null) {
+      try {
+        await failJob(db, jobId, 'jobs.errorRepeated')
+        await pushJobProgress(env, await getJob(db, jobId))
+      } catch (error) {
+        // Logged here, redacted, rather than thrown to the runtime with the query in it.
+        log('warn', 'job.dead-letter-failed', { id: message.id, jobId, error: safeErrorText(error) })
+        message.retry({ delaySeconds: jobRetryDelaySeconds(message.attempts) })
+        continue
+      }
     }
-    log('error', 'job.dead-letter', { id: message.id, jobId: parsed.success ? parsed.data.jobId : null })
+    log('error', 'job.dead-letter', { id: message.id, jobId })
     message.ack()
   }
 }
