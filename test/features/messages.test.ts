@@ -340,12 +340,23 @@ describe('POST /message/:id/delete', () => {
     expect(inbox).toContain('unread')
   })
 
-  it("refuses to delete someone else's message with 403, and unknown ids with 404", async () => {
+  it("answers someone else's message exactly as one that does not exist: 404", async () => {
     const { user: alice } = await loggedIn()
     const bob = await loggedIn()
+    const carol = await loggedIn()
     const { message } = await sendMessage(db, alice.id, bob.user.id, 'mine')
-    expect((await bob.client.post(`/message/${message.id}/delete`)).status).toBe(403)
-    expect((await bob.client.post('/message/999999999/delete')).status).toBe(404)
+    // The recipient, and a member outside the conversation probing ids: nothing tells them
+    // the message exists.
+    for (const client of [bob.client, carol.client]) {
+      const missing = await client.post('/message/999999999/delete')
+      expect(missing.status).toBe(404)
+      const notYours = await client.post(`/message/${message.id}/delete`)
+      expect(notYours.status).toBe(404)
+      expect(await notYours.text()).toBe(await missing.text())
+      const htmx = await client.post(`/message/${message.id}/delete`, {}, { htmx: true })
+      expect(htmx.status).toBe(404)
+      expect(await htmx.text()).toBe(await (await client.post('/message/999999999/delete', {}, { htmx: true })).text())
+    }
     expect((await bob.client.post('/message/abc/delete')).status).toBe(404)
     expect(threadBodies(await (await bob.client.get(`/messages/${alice.username}`)).text())).toEqual(['mine'])
   })

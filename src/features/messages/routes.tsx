@@ -162,13 +162,14 @@ messagesRoutes.post('/messages/:username/read', async (c) => {
   return c.redirect(`/messages/${encodeURIComponent(marked.other.username)}`, 303)
 })
 
-/** Deletes a message you sent — for both members. Someone else's → 403. */
+/** Deletes a message you sent — for both members. Someone else's → 404, as for none. */
 messagesRoutes.post('/message/:id/delete', async (c) => {
   const { db } = c.var
   const id = parsePathId(c.req.param('id'))
   if (id === null) throw new HttpError(404, 'messages.notFound')
   const deleted = await deleteSentMessage(db, runtimeOf(c), c.var.user!, id)
-  if (!deleted.ok && deleted.error === 'not-yours') throw new HttpError(403, 'messages.notYours')
+  // Someone else's message is answered as one that does not exist: a 403 would tell a
+  // member probing ids which messages exist between other people.
   if (!deleted.ok) throw new HttpError(404, 'messages.notFound')
   if (isHtmxFragmentRequest(c)) return c.body('', 200)
   setFlash(c, 'messages.deleted')
