@@ -13,6 +13,10 @@ export const users = sqliteTable(
     username: text('username').notNull(),
     email: text('email').notNull(),
     passwordHash: text('password_hash').notNull(),
+    // When the hash was last upgraded at login (same password, stronger parameters). The
+    // update that upgrades it sets this too, which tells the token-revoking trigger that the
+    // password itself did not change (migrations/0015).
+    passwordRehashedAt: integer('password_rehashed_at'),
     aboutMe: text('about_me').notNull().default(''),
     language: text('language'),
     // Counters are kept on the row so a profile page reads one row instead of counting

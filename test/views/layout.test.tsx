@@ -50,6 +50,7 @@ function member(username: string, unread: number): User {
     username,
     email: 'm@example.com',
     passwordHash: 'x',
+    passwordRehashedAt: null,
     aboutMe: '',
     language: null,
     postCount: 0,

@@ -38,6 +38,7 @@ function user(id: number, extra: Partial<User> = {}): User {
     username: id === 7 ? 'ana' : `u"<${id}>&'`,
     email: `u${id}@example.com`,
     passwordHash: 'x',
+    passwordRehashedAt: null,
     aboutMe: NASTY,
     language: null,
     postCount: 1,

@@ -3,7 +3,7 @@ import type { User } from '../../db/schema'
 import { ipBucket } from '../../lib/ip-bucket'
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/password'
 import { clearRateLimit, hitRateLimit, refundRateLimit, type RateLimitRule } from '../../middleware/rate-limit'
-import { getUserByLogin, updatePasswordHash } from '../users/queries'
+import { getUserByLogin, upgradePasswordHash } from '../users/queries'
 import { deviceNonce } from './device-cookie'
 
 /**
@@ -123,8 +123,14 @@ export async function attemptLogin(
   await recordLoginResult(db, gate.attempt, ok)
   if (!ok || !user) return { ok: false, reason: 'invalid' }
   if (!check.needsRehash) return { ok: true, user }
-  // The member as they now are: a device cookie issued next is bound to the new hash.
+  // Same password, stronger hash: not a password change (the API tokens stay). The member as
+  // they now are: a device cookie issued next is bound to the new hash.
   const passwordHash = await hashPassword(input.password)
-  await updatePasswordHash(db, user.id, passwordHash)
-  return { ok: true, user: { ...user, passwordHash } }
+  const now = Date.now()
+  if (!(await upgradePasswordHash(db, user.id, { checked: user.passwordHash, upgraded: passwordHash }, now))) {
+    // The password changed while this login was checking it: the login still stands (the
+    // password was right when it was checked), the new password stays.
+    return { ok: true, user }
+  }
+  return { ok: true, user: { ...user, passwordHash, passwordRehashedAt: now } }
 }

@@ -107,6 +107,27 @@ export async function updatePasswordHash(db: Db, userId: number, passwordHash: s
   await db.update(users).set({ passwordHash }).where(eq(users.id, userId))
 }
 
+/**
+ * Replaces a hash made with weaker parameters by one of today's, for the same password
+ * (at login, once it was checked). Not a password change: the stamp tells the database
+ * trigger to leave the member's API tokens alone. Only the very hash that was checked is
+ * replaced — a password changed in between (a reset racing the login) must not be written
+ * over with the old password. True when it was upgraded.
+ */
+export async function upgradePasswordHash(
+  db: Db,
+  userId: number,
+  input: { checked: string; upgraded: string },
+  now = Date.now(),
+): Promise<boolean> {
+  const done = await db
+    .update(users)
+    .set({ passwordHash: input.upgraded, passwordRehashedAt: now })
+    .where(and(eq(users.id, userId), eq(users.passwordHash, input.checked)))
+    .returning({ id: users.id })
+  return done.length === 1
+}
+
 export type UpdateProfileResult = { ok: true } | { ok: false; taken: 'username' }
 
 export async function updateProfile(
