@@ -25,6 +25,7 @@ import { cacheControl } from './middleware/cache-control'
 import { detectLanguage } from './middleware/language'
 import { methodNotAllowed } from './middleware/method-not-allowed'
 import { requestId } from './middleware/request-id'
+import { requireSecrets } from './middleware/required-secrets'
 import { withDb } from './middleware/db'
 import { edgeCache } from './middleware/edge-cache'
 import { loadSession, withSessionBatch } from './middleware/session'
@@ -66,6 +67,8 @@ export function createApp() {
   // The REST API is mounted before the site's middleware: it reads no cookies (so CSRF does
   // not apply), answers only JSON (its own 404/405/413/415/500) and has its own limits.
   app.route('/', apiApp)
+  // A required secret missing fails every page (the API checks for itself, answering JSON).
+  app.use(requireSecrets)
   // Language first (it only reads a cookie and a header) so that even a CSRF refusal is
   // answered in the reader's language.
   app.use(...detectLanguage)

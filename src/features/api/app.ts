@@ -4,6 +4,7 @@ import { cors } from 'hono/cors'
 import { isMessageKey, type MessageKey } from '../../lib/i18n'
 import { withApiDb } from '../../middleware/db'
 import { methodNotAllowed } from '../../middleware/method-not-allowed'
+import { requireSecrets } from '../../middleware/required-secrets'
 import { reportUnexpectedError } from '../email/admin-alerts'
 import { docsRoutes } from './docs'
 import { ApiError, errorResponse, knownErrorResponse } from './errors'
@@ -35,6 +36,8 @@ export const apiApp = new OpenAPIHono<ApiEnv>({
   },
 }).basePath('/api')
 
+// A required secret missing fails every call, loudly (middleware/required-secrets.ts).
+apiApp.use(requireSecrets)
 apiApp.use(
   cors({
     origin: '*',

@@ -4,15 +4,17 @@ import type { SearchCursor, SearchHit } from './queries'
 import { searchCursorSchema } from './schemas'
 
 /**
- * Search cursors (the page's and `GET /api/search`'s) are signed with CURSOR_SECRET (set it as a secret in production); the fallback only
- * keeps local runs and tests working (a forged cursor can at worst move a reader within
- * public search results, never reach anything else). The scope is the FTS5 expression, so a
- * cursor only continues the query it came from.
+ * Search cursors (the page's and `GET /api/search`'s) are signed with CURSOR_SECRET: a
+ * secret in production, a development value in wrangler.toml. There is no fallback key in
+ * the code — anyone could read it and forge cursors — so a missing secret throws (and every
+ * request already fails before getting here: middleware/required-secrets.ts). A forged
+ * cursor could at worst move a reader within public search results; the scope is the FTS5
+ * expression, so a cursor only continues the query it came from.
  */
-const DEV_CURSOR_SECRET = 'microblog-development-cursor-secret'
-
 function cursorSecret(env: Pick<Bindings, 'CURSOR_SECRET'>): string {
-  return env.CURSOR_SECRET || DEV_CURSOR_SECRET
+  const secret = env.CURSOR_SECRET
+  if (!secret) throw new Error('CURSOR_SECRET is not set: search cursors cannot be signed')
+  return secret
 }
 
 /** The cursor that continues after `last` (the last hit of a page). */
