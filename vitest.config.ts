@@ -31,6 +31,8 @@ export default defineConfig(async () => {
             BASE_URL: '',
             // Retries without waiting, so the real queue reaches its dead-letter queue in seconds.
             EMAIL_RETRY_BASE_SECONDS: '0',
+            // Job slices retry without waiting, so a deletion that fails five times finishes in seconds.
+            JOB_RETRY_BASE_SECONDS: '0',
             // The edge cache would serve a test a visitor's page from before its own writes;
             // test/features/edge-cache.test.ts switches it on for its own requests.
             EDGE_CACHE_TTL: '0',

@@ -26,6 +26,8 @@ export type Bindings = Env & {
   BENCH_D1_STATS?: string
   /** Seconds before the first email delivery retry (doubling after); default 30. */
   EMAIL_RETRY_BASE_SECONDS?: string
+  /** Seconds before the first retry of a failed job slice (doubling after); default 10. */
+  JOB_RETRY_BASE_SECONDS?: string
   /** A secret (`wrangler secret put SMTP_PASSWORD`); never logged, never in a message. */
   SMTP_PASSWORD?: string
   /** Hourly API request allowance per token / per anonymous IP (D1 windows); defaults in features/api. */

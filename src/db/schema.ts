@@ -274,8 +274,9 @@ export const messages = sqliteTable(
 /**
  * Background jobs (exports, account deletions), run by the `JOBS_QUEUE` consumer. Messages
  * carry only the job id; everything else is here. `cursor` is where the job resumes after
- * a retry (the last finished chunk); `updated_at` moves with every chunk, so a job that
- * stopped moving for 10 minutes is found by the housekeeping run and marked failed.
+ * a retry (the last finished chunk); `updated_at` moves with every chunk and every attempt,
+ * so an export that stopped moving for 10 minutes is found by the housekeeping run and
+ * marked failed, and a deletion that stopped is queued again (a deletion never fails).
  * `user_id` has no foreign key on purpose: an account deletion's job outlives the account.
  */
 export const jobs = sqliteTable(
@@ -299,6 +300,12 @@ export const jobs = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     finishedAt: integer('finished_at'),
+    /**
+     * When the job last finished a chunk (null: not yet; its `created_at` counts). Unlike
+     * `updated_at`, a failed attempt or a retry does not move it: an account deletion that has
+     * not progressed for a day is reported to the admins.
+     */
+    progressAt: integer('progress_at'),
   },
   (t) => [
     index('jobs_user_kind_created_idx').on(t.userId, t.kind, t.createdAt),

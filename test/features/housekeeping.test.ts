@@ -164,6 +164,7 @@ describe('housekeeping: daily prunes', () => {
       'reserved-usernames',
       'finished-deletions',
       'exports',
+      'stalled-deletions',
     ])
     expect(parsed[0]).toMatchObject({ what: 'sessions', deleted: 1200, chunks: 3 })
     expect(parsed.find((p) => p.what === 'dev-outbox')).toMatchObject({ deleted: 50 })
@@ -195,6 +196,6 @@ describe('housekeeping: stuck jobs', () => {
     expect((await jobRow(deletion)).attempts).toBe(1)
     expect((await waitForJob(deletion)).state).toBe('done')
     expect(lines).toHaveLength(1)
-    expect(JSON.parse(lines[0]!)).toMatchObject({ what: 'stuck-jobs', failed: 1, requeued: 1 })
+    expect(JSON.parse(lines[0]!)).toMatchObject({ what: 'stuck-jobs', failed: 1, requeued: 1, alerted: 0 })
   })
 })

@@ -48,9 +48,10 @@ async function sendClaimed(
   fingerprint: string,
   now: number,
   send: (previousSentAt: number | null) => Promise<void>,
+  windowMs = ALERT_WINDOW_MS,
 ): Promise<void> {
   const db = createPrimaryDb(env.DB)
-  const claim = await claimAlert(db, fingerprint, ALERT_WINDOW_MS, now)
+  const claim = await claimAlert(db, fingerprint, windowMs, now)
   if (!claim.claimed) return
   try {
     await send(claim.previousSentAt)
@@ -131,6 +132,86 @@ export async function alertAdminsOfError(env: Bindings, input: ErrorAlertInput, 
         error: safeErrorText(error),
       }),
     )
+  }
+}
+
+/** What the admins are told of an account deletion that stopped progressing. */
+export type StalledDeletion = {
+  id: number
+  userId: number
+  createdAt: number
+  progressAt: number | null
+  attempts: number
+  /** The step it is on (the job's cursor), e.g. `followers` or `posts`. */
+  phase: string
+}
+
+/** One alert per stalled deletion per this window, for as long as it stays stalled. */
+export const STALLED_DELETION_ALERT_WINDOW_MS = 24 * 60 * 60 * 1000
+
+/**
+ * Tells the admins that an account deletion has made no progress for a day: it retries on
+ * its own for ever, so without this a bug that fails one of its steps every time would keep
+ * a member's data stored unseen. Once a day per deletion; ids and times only, nothing of the
+ * member (the member id leads to the rest). Never throws: a failed alert is logged.
+ */
+export async function alertAdminsOfStalledDeletion(
+  env: Bindings,
+  job: StalledDeletion,
+  now = Date.now(),
+): Promise<void> {
+  try {
+    const admins = adminAddresses(env)
+    if (admins.length === 0) return
+    await sendClaimed(
+      env,
+      `deletion-stalled:${job.id}`,
+      now,
+      async () => {
+        const t = createTranslator(DEFAULT_LANGUAGE)
+        const time = (ms: number | null) =>
+          ms === null ? t('alerts.deletionStalled.never') : new Date(ms).toISOString()
+        const subject = clipLine(t('alerts.deletionStalled.subject', { job: job.id }), MAX_SUBJECT_LENGTH)
+        const rows: [string, string][] = [
+          [t('alerts.deletionStalled.job'), String(job.id)],
+          [t('alerts.deletionStalled.member'), String(job.userId)],
+          [t('alerts.deletionStalled.confirmed'), time(job.createdAt)],
+          [t('alerts.deletionStalled.progress'), time(job.progressAt)],
+          [t('alerts.deletionStalled.attempts'), String(job.attempts)],
+          [t('alerts.deletionStalled.phase'), clipLine(job.phase, 40)],
+        ]
+        const footer = t('alerts.deletionStalled.footer')
+        const html = await renderEmailHtml(
+          <EmailLayout t={t} lang={DEFAULT_LANGUAGE} title={subject} footer={footer}>
+            <p>{t('alerts.deletionStalled.intro')}</p>
+            <table style="border-collapse:collapse;font-size:14px">
+              {rows.map(([label, value]) => (
+                <tr>
+                  <th style="text-align:left;padding:4px 12px 4px 0">{label}</th>
+                  <td style="padding:4px 0;font-family:monospace">{value}</td>
+                </tr>
+              ))}
+            </table>
+          </EmailLayout>,
+        )
+        const text = textBody(
+          t('alerts.deletionStalled.intro'),
+          rows.map(([label, value]) => `${label}: ${value}`).join('\n'),
+          footer,
+        )
+        await sendEmail(env, {
+          to: admins,
+          subject,
+          text,
+          html,
+          idempotencyKey: `alert:deletion-stalled:${job.id}:${now}`,
+          category: 'alert',
+        })
+      },
+      STALLED_DELETION_ALERT_WINDOW_MS,
+    )
+  } catch (error) {
+    console.error(JSON.stringify({ level: 'error', event: 'alert.failed', jobId: job.id, error: safeErrorText(error) }))
   }
 }
 

@@ -4,7 +4,19 @@ import type { Bindings } from '../../env'
 import { deleteR2Prefix } from '../data/jobs/export-files'
 import { exportPrefix } from '../data/jobs/export'
 import { pushJobProgress } from '../data/jobs/progress-push'
-import { enqueueJob, failJob, listStuckJobs, MAX_JOB_ATTEMPTS, STUCK_AFTER_MS } from '../data/jobs/queries'
+import { jobRetryBaseSeconds } from '../data/jobs/consumer'
+import {
+  DELETION_ALERT_AFTER_MS,
+  enqueueJob,
+  failJob,
+  jobRetryDelaySeconds,
+  listDeletionsWithoutProgress,
+  listStalledDeletions,
+  listStuckExports,
+  requeueDeletion,
+  STUCK_AFTER_MS,
+} from '../data/jobs/queries'
+import { alertAdminsOfStalledDeletion } from '../email/admin-alerts'
 
 /** The Cron Triggers in wrangler.toml. */
 export const DAILY_CRON = '17 3 * * *'
@@ -94,55 +106,96 @@ export async function runDailyPrunes(env: Bindings, now = Date.now()): Promise<P
     await pruneTable(env, 'admin-alerts', 'admin_alerts', 'last_sent_at < ?', [now - 30 * DAY]),
     await pruneTable(env, 'dead-letters', 'email_dead_letters', 'created_at < ?', [now - 90 * DAY]),
     await pruneTable(env, 'reserved-usernames', 'reserved_usernames', 'until < ?', [now]),
+    // Done only: a deletion that is not done still has data to remove (requeueStalledDeletions).
     await pruneTable(
       env,
       'finished-deletions',
       'jobs',
-      "kind = 'delete-account' AND state IN ('done', 'failed') AND updated_at < ?",
+      "kind = 'delete-account' AND state = 'done' AND updated_at < ?",
       [now - 30 * DAY],
     ),
     await pruneExports(env, now),
+    await dailyRequeue(env, now),
   ]
+}
+
+async function dailyRequeue(env: Bindings, now: number): Promise<PruneSummary> {
+  const started = Date.now()
+  const { requeued, chunks } = await requeueStalledDeletions(env, now)
+  return summary({ what: 'stalled-deletions', deleted: requeued, chunks, ms: Date.now() - started })
+}
+
+/**
+ * Account deletions that stopped: not moved for 10 minutes beyond the wait before their next
+ * retry (a lost message, a slice that died with its isolate), and those failed for good
+ * before deletions retried for ever. Each is queued again, its attempt counted (so the next
+ * wait is longer). Run every 5 minutes and by the daily run.
+ */
+export async function requeueStalledDeletions(
+  env: Bindings,
+  now = Date.now(),
+): Promise<{ requeued: number; chunks: number }> {
+  const db: Db = createPrimaryDb(env.DB)
+  const base = jobRetryBaseSeconds(env)
+  let requeued = 0
+  let chunks = 0
+  let after = 0
+  while (chunks < PRUNE_MAX_CHUNKS) {
+    const stalled = await listStalledDeletions(db, now - STUCK_AFTER_MS, after, 100)
+    chunks += 1
+    for (const job of stalled) {
+      after = job.id
+      const wait = jobRetryDelaySeconds(job.attempts, job.kind, base) * 1000
+      if (job.state !== 'failed' && now - job.updatedAt < STUCK_AFTER_MS + wait) continue
+      if (!(await requeueDeletion(db, job, now))) continue
+      await enqueueJob(env.JOBS_QUEUE, job.id)
+      requeued += 1
+    }
+    if (stalled.length < 100) break
+  }
+  return { requeued, chunks }
+}
+
+/** Tells the admins of each deletion that has finished no chunk for a day (once a day each). */
+async function alertStalledDeletions(env: Bindings, now: number): Promise<number> {
+  const db: Db = createPrimaryDb(env.DB)
+  const stalled = await listDeletionsWithoutProgress(db, now - DELETION_ALERT_AFTER_MS, 20)
+  for (const job of stalled) {
+    let phase = 'followers'
+    try {
+      phase = String((JSON.parse(job.cursor ?? '{}') as { phase?: unknown }).phase ?? phase)
+    } catch {
+      // A cursor that is not JSON: the default step.
+    }
+    await alertAdminsOfStalledDeletion(env, { ...job, phase }, now)
+  }
+  return stalled.length
 }
 
 /**
  * Jobs that have not moved for 10 minutes. An export is marked failed (the member sees why
  * and can try again, resuming from its last chunk). An account deletion cannot be retried
- * by its member (who is logged out), so it is queued again until it has failed too often.
+ * by its member (who is logged out), so it is queued again, for as long as it takes; the
+ * admins hear of one that has finished no chunk for a day.
  */
 export async function checkStuckJobs(env: Bindings, now = Date.now()): Promise<PruneSummary> {
   const started = Date.now()
   const db: Db = createPrimaryDb(env.DB)
   let failed = 0
-  let requeued = 0
   let chunks = 0
   while (chunks < PRUNE_MAX_CHUNKS) {
-    const stuck = await listStuckJobs(db, now - STUCK_AFTER_MS, 100)
+    const stuck = await listStuckExports(db, now - STUCK_AFTER_MS, 100)
     chunks += 1
     for (const job of stuck) {
-      if (job.kind === 'delete-account' && job.attempts + 1 < MAX_JOB_ATTEMPTS) {
-        await env.DB.prepare(
-          "UPDATE jobs SET state = 'queued', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state IN ('queued', 'running')",
-        )
-          .bind(now, job.id)
-          .run()
-        await enqueueJob(env.JOBS_QUEUE, job.id)
-        requeued += 1
-      } else {
-        await failJob(db, job.id, 'jobs.errorStuck', now)
-        failed += 1
-        // An open page turns to Failed with "Try again" at once (exports; never throws).
-        await pushJobProgress(env, {
-          ...job,
-          state: 'failed',
-          error: 'jobs.errorStuck',
-          updatedAt: now,
-          finishedAt: now,
-        })
-      }
+      await failJob(db, job.id, 'jobs.errorStuck', now)
+      failed += 1
+      // An open page turns to Failed with "Try again" at once (exports; never throws).
+      await pushJobProgress(env, { ...job, state: 'failed', error: 'jobs.errorStuck', updatedAt: now, finishedAt: now })
     }
     if (stuck.length < 100) break
   }
+  const { requeued } = await requeueStalledDeletions(env, now)
+  const alerted = await alertStalledDeletions(env, now)
   console.log(
     JSON.stringify({
       level: 'info',
@@ -150,6 +203,7 @@ export async function checkStuckJobs(env: Bindings, now = Date.now()): Promise<P
       what: 'stuck-jobs',
       failed,
       requeued,
+      alerted,
       ms: Date.now() - started,
     }),
   )

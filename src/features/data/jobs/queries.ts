@@ -1,14 +1,32 @@
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client'
+import { uniqueViolation } from '../../../db/errors'
 import { jobs, type Job } from '../../../db/schema'
 import type { MessageKey } from '../../../lib/i18n'
 
 export type JobKind = Job['kind']
 
-/** A job that has not moved for this long is stuck: the housekeeping run marks it failed. */
+/**
+ * A job that has not moved for this long (beyond the wait before its next retry) is stuck:
+ * the housekeeping run marks an export failed and queues a deletion again.
+ */
 export const STUCK_AFTER_MS = 10 * 60 * 1000
-/** Attempts (failed slices) before a job is given up and shown as failed. */
+/**
+ * Attempts (failed slices) before an export is given up and shown as failed, with "Try
+ * again". An account deletion is never given up: its member is logged out and cannot try
+ * again, and what it has not removed yet is still theirs. It retries with longer and longer
+ * waits, and the admins hear of one that has not progressed for a day.
+ */
 export const MAX_JOB_ATTEMPTS = 5
+/** A deletion that has not finished a chunk for this long is reported to the admins. */
+export const DELETION_ALERT_AFTER_MS = 24 * 60 * 60 * 1000
+
+/** Wait before retrying a failed slice: `base` (10 s), doubling, capped at 5 minutes for an
+ * export and an hour for a deletion (which retries for as long as it takes). */
+export function jobRetryDelaySeconds(attempts: number, kind: JobKind = 'export', base = 10): number {
+  const cap = kind === 'delete-account' ? 3600 : 300
+  return Math.min(base * 2 ** Math.max(0, attempts - 1), cap)
+}
 
 export type StartJobResult = { ok: true; job: Job } | { ok: false; reason: 'running' | 'daily-limit' }
 
@@ -96,7 +114,13 @@ export async function saveJobProgress(
 ): Promise<boolean> {
   const rows = await db
     .update(jobs)
-    .set({ cursor: JSON.stringify(progress.cursor), done: progress.done, total: progress.total, updatedAt: now })
+    .set({
+      cursor: JSON.stringify(progress.cursor),
+      done: progress.done,
+      total: progress.total,
+      updatedAt: now,
+      progressAt: now,
+    })
     .where(and(eq(jobs.id, id), eq(jobs.state, 'running')))
     .returning({ id: jobs.id })
   return rows.length > 0
@@ -110,27 +134,34 @@ export async function finishJob(
 ): Promise<void> {
   await db
     .update(jobs)
-    .set({ state: 'done', error: null, updatedAt: now, finishedAt: now, ...(file ?? {}) })
+    .set({ state: 'done', error: null, updatedAt: now, finishedAt: now, progressAt: now, ...(file ?? {}) })
     .where(eq(jobs.id, id))
 }
 
-/** Counts a failed slice; after MAX_JOB_ATTEMPTS the job is failed. Returns the new state. */
-export async function recordJobAttemptFailed(db: Db, id: number, now = Date.now()): Promise<'running' | 'failed'> {
-  const row = await db.get<{ state: 'running' | 'failed' } | undefined>(sql`
+export type FailedAttempt = { state: 'running' | 'failed'; kind: JobKind; attempts: number }
+
+/**
+ * Counts a failed slice. An export is failed after MAX_JOB_ATTEMPTS; a deletion stays
+ * running, whatever the count. Null when the job is over (done, failed or removed).
+ */
+export async function recordJobAttemptFailed(db: Db, id: number, now = Date.now()): Promise<FailedAttempt | null> {
+  const giveUp = sql`kind = 'export' AND attempts + 1 >= ${MAX_JOB_ATTEMPTS}`
+  const row = await db.get<FailedAttempt | undefined>(sql`
     UPDATE jobs SET attempts = attempts + 1, updated_at = ${now},
-      state = CASE WHEN attempts + 1 >= ${MAX_JOB_ATTEMPTS} THEN 'failed' ELSE state END,
-      error = CASE WHEN attempts + 1 >= ${MAX_JOB_ATTEMPTS} THEN 'jobs.errorRepeated' ELSE error END,
-      finished_at = CASE WHEN attempts + 1 >= ${MAX_JOB_ATTEMPTS} THEN ${now} ELSE finished_at END
+      state = CASE WHEN ${giveUp} THEN 'failed' ELSE state END,
+      error = CASE WHEN ${giveUp} THEN 'jobs.errorRepeated' ELSE error END,
+      finished_at = CASE WHEN ${giveUp} THEN ${now} ELSE finished_at END
     WHERE id = ${id} AND state IN ('queued', 'running')
-    RETURNING state`)
-  return row?.state ?? 'failed'
+    RETURNING state, kind, attempts`)
+  return row ?? null
 }
 
+/** Fails an export (stuck, or lost to the dead-letter queue). A deletion is never failed. */
 export async function failJob(db: Db, id: number, error: MessageKey, now = Date.now()): Promise<void> {
   await db
     .update(jobs)
     .set({ state: 'failed', error, updatedAt: now, finishedAt: now })
-    .where(and(eq(jobs.id, id), inArray(jobs.state, ['queued', 'running'])))
+    .where(and(eq(jobs.id, id), ne(jobs.kind, 'delete-account'), inArray(jobs.state, ['queued', 'running'])))
 }
 
 /**
@@ -151,12 +182,70 @@ export async function requeueFailedJob(db: Db, userId: number, id: number, now =
   }
 }
 
-/** Jobs that made no progress since `before` (index `jobs_state_updated_idx`), a chunk at a time. */
-export async function listStuckJobs(db: Db, before: number, limit: number): Promise<Job[]> {
+/** Exports that have not moved since `before` (index `jobs_state_updated_idx`), a chunk at a time. */
+export async function listStuckExports(db: Db, before: number, limit: number): Promise<Job[]> {
   return db
     .select()
     .from(jobs)
-    .where(and(inArray(jobs.state, ['queued', 'running']), lt(jobs.updatedAt, before)))
+    .where(and(inArray(jobs.state, ['queued', 'running']), lt(jobs.updatedAt, before), eq(jobs.kind, 'export')))
+    .limit(limit)
+}
+
+/** An account deletion not done yet (failed ones included: see listStalledDeletions). */
+const unfinishedDeletion = and(eq(jobs.kind, 'delete-account'), inArray(jobs.state, ['queued', 'running', 'failed']))
+
+/**
+ * Account deletions that have not moved since `before`, by id after `afterId` (the caller
+ * skips those still waiting for a retry, so it pages on). Failed ones are included: before
+ * deletions retried for ever, five failures failed one for good.
+ */
+export async function listStalledDeletions(db: Db, before: number, afterId: number, limit: number): Promise<Job[]> {
+  return db
+    .select()
+    .from(jobs)
+    .where(and(unfinishedDeletion, lt(jobs.updatedAt, before), gt(jobs.id, afterId)))
+    .orderBy(asc(jobs.id))
+    .limit(limit)
+}
+
+/**
+ * Queues a stalled deletion again (the caller sends its message), counting the attempt, so
+ * the next wait is longer. False when it moved meanwhile (another run took it) or finished.
+ */
+export async function requeueDeletion(db: Db, job: Job, now = Date.now()): Promise<boolean> {
+  try {
+    const rows = await db
+      .update(jobs)
+      .set({ state: 'queued', attempts: sql`${jobs.attempts} + 1`, error: null, finishedAt: null, updatedAt: now })
+      .where(
+        and(
+          eq(jobs.id, job.id),
+          eq(jobs.kind, 'delete-account'),
+          eq(jobs.updatedAt, job.updatedAt),
+          inArray(jobs.state, ['queued', 'running', 'failed']),
+        ),
+      )
+      .returning({ id: jobs.id })
+    return rows.length > 0
+  } catch (error) {
+    // Another deletion of the member is active (jobs_one_active_idx): that one goes on.
+    if (uniqueViolation(error) !== null) return false
+    throw error
+  }
+}
+
+/** Account deletions not done that finished no chunk since `before` (at most `limit`). */
+export async function listDeletionsWithoutProgress(db: Db, before: number, limit: number): Promise<Job[]> {
+  return db
+    .select()
+    .from(jobs)
+    .where(
+      and(
+        unfinishedDeletion,
+        or(lt(jobs.progressAt, before), and(isNull(jobs.progressAt), lt(jobs.createdAt, before))),
+      ),
+    )
+    .orderBy(asc(jobs.id))
     .limit(limit)
 }
 
