@@ -164,6 +164,7 @@ describe('housekeeping: daily prunes', () => {
       'reserved-usernames',
       'finished-deletions',
       'exports',
+      'export-files-of-deleted',
       'stalled-deletions',
     ])
     expect(parsed[0]).toMatchObject({ what: 'sessions', deleted: 1200, chunks: 3 })

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono'
-import { eq } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import { apiTokens, jobs, reservedUsernames, sessions, users } from '../../db/schema'
 import type { AppEnv } from '../../env'
 import { setFlash } from '../../middleware/flash'
@@ -10,7 +10,7 @@ import { verifyPassword } from '../../lib/password'
 import { hitRateLimit, type RateLimitRule } from '../../middleware/rate-limit'
 import { deleteSessionCookie, requireUser } from '../../middleware/session'
 import { dropMemberCopies } from '../../middleware/edge-cache'
-import { closeLiveSessions } from '../live/notify'
+import { forgetLiveMember } from '../live/notify'
 import { enqueueJob, getActiveJob, getUserJob, listUserJobs, requeueFailedJob, startJob } from './jobs/queries'
 import { baseUrl } from '../../views/email'
 import { deleteAccountSchema, jobIdSchema } from './schemas'
@@ -165,8 +165,9 @@ dataRoutes.post('/settings/delete-account', requireUser, async (c) => {
     return renderDataPage(c, { status: 422, deleteErrors: { confirm: 'data.deleteConfirmMismatch' } })
   }
 
-  // One transaction: the account is hidden (profile 404, no login), its username reserved,
-  // every session ended (logged out everywhere at once) and the deletion job queued.
+  // One transaction: the account is hidden (gone from every read, no login), its username
+  // reserved, every session ended (logged out everywhere at once), its export stopped and
+  // the deletion job queued.
   const now = Date.now()
   await db.batch([
     db.update(users).set({ deletedAt: now }).where(eq(users.id, user.id)),
@@ -177,6 +178,11 @@ dataRoutes.post('/settings/delete-account', requireUser, async (c) => {
     db.delete(sessions).where(eq(sessions.userId, user.id)),
     // API tokens too: no script keeps acting for a deleted account.
     db.delete(apiTokens).where(eq(apiTokens.userId, user.id)),
+    // A running export stops at its next chunk, and removes what it wrote (jobs/export.ts).
+    db
+      .update(jobs)
+      .set({ state: 'failed', error: 'jobs.errorAccountDeleted', updatedAt: now, finishedAt: now })
+      .where(and(eq(jobs.userId, user.id), eq(jobs.kind, 'export'), inArray(jobs.state, ['queued', 'running']))),
     db
       .insert(jobs)
       .values({
@@ -189,8 +195,9 @@ dataRoutes.post('/settings/delete-account', requireUser, async (c) => {
       })
       .onConflictDoNothing(),
   ])
-  // Every session ended, so every live socket closes too.
-  await closeLiveSessions(c.env, user.id, 'all')
+  // Every session ended, so every live socket closes too, and the hub forgets the export
+  // state it kept (with its download link) and keeps none from now on.
+  await forgetLiveMember(c.env, user.id)
   // Before the redirect to explore, which this data centre may have kept with their posts.
   await dropMemberCopies(c, user.username)
   // If this send is lost, the stuck-job check queues the job again within 15 minutes.

@@ -1,8 +1,7 @@
 import { createPrimaryDb, type Db } from '../../db/client'
 import { IDEMPOTENCY_TTL_MS } from '../api/idempotency'
 import type { Bindings } from '../../env'
-import { deleteR2Prefix } from '../data/jobs/export-files'
-import { exportPrefix } from '../data/jobs/export'
+import { deleteR2Prefix, exportPrefix, sweepExportsOfDeletedMembers } from '../data/jobs/export-files'
 import { pushJobProgress } from '../data/jobs/progress-push'
 import { jobRetryBaseSeconds } from '../data/jobs/consumer'
 import {
@@ -115,8 +114,16 @@ export async function runDailyPrunes(env: Bindings, now = Date.now()): Promise<P
       [now - 30 * DAY],
     ),
     await pruneExports(env, now),
+    await sweepExportFolders(env),
     await dailyRequeue(env, now),
   ]
+}
+
+/** Export files of members deleted or being deleted, found by folder (export-files.ts). */
+async function sweepExportFolders(env: Bindings): Promise<PruneSummary> {
+  const started = Date.now()
+  const deleted = await sweepExportsOfDeletedMembers(env, createPrimaryDb(env.DB), PRUNE_MAX_CHUNKS)
+  return summary({ what: 'export-files-of-deleted', deleted, chunks: 1, ms: Date.now() - started })
 }
 
 async function dailyRequeue(env: Bindings, now: number): Promise<PruneSummary> {

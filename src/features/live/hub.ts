@@ -48,6 +48,11 @@ const EXPORT_KEY = 'export'
 const EXPORT_FORGET_KEY = 'export-forget-at'
 /** A finished export's last state is kept this long for late pages, then forgotten (alarm). */
 export const EXPORT_KEEP_MS = 60 * 60 * 1000
+/**
+ * Storage key set when the member's account is deleted: the hub keeps nothing more (an
+ * export's push still in flight would store its state again) and opens no socket.
+ */
+const GONE_KEY = 'gone'
 
 type ExportEvent = Extract<LiveEvent, { type: 'export' }>
 
@@ -86,6 +91,7 @@ export class MemberHub extends DurableObject<Bindings> {
     const sessionId = request.headers.get(LIVE_SESSION_HEADER)
     const expiresAt = Number(request.headers.get(LIVE_SESSION_EXPIRES_HEADER))
     if (!sessionId || !Number.isSafeInteger(expiresAt)) return new Response('Missing session', { status: 400 })
+    if (await this.ctx.storage.get<boolean>(GONE_KEY)) return new Response('Gone', { status: 410 })
     const now = Date.now()
     this.closeTimeUp(now)
     if (this.openSockets().length >= LIVE_SOCKETS_PER_MEMBER) return new Response(null, { status: 429 })
@@ -148,6 +154,17 @@ export class MemberHub extends DurableObject<Bindings> {
     return closed
   }
 
+  /**
+   * The member's account is deleted: every socket closes and everything stored goes (the
+   * kept export state included), for good — user ids are never reused.
+   */
+  async forget(): Promise<void> {
+    await this.closeSessions('all')
+    await this.ctx.storage.deleteAlarm()
+    await this.ctx.storage.deleteAll()
+    await this.ctx.storage.put(GONE_KEY, true)
+  }
+
   /** Pushes an event to every open socket of the member; returns how many got it. */
   async notify(event: LiveEvent): Promise<number> {
     if (event.type === 'export') await this.keepExport(event)
@@ -186,6 +203,7 @@ export class MemberHub extends DurableObject<Bindings> {
    * Once the export is over, an alarm forgets it.
    */
   private async keepExport(event: ExportEvent): Promise<void> {
+    if (await this.ctx.storage.get<boolean>(GONE_KEY)) return
     await this.ctx.storage.put(EXPORT_KEY, event)
     if (event.finished) {
       await this.ctx.storage.put(EXPORT_FORGET_KEY, Date.now() + EXPORT_KEEP_MS)

@@ -115,3 +115,24 @@ export async function closeLiveSessions(
     return false
   }
 }
+
+/**
+ * The member's account is deleted: their hub closes every socket and forgets everything it
+ * stored (an export's last state, its download link included) and keeps nothing after.
+ * Bounded in time and never throws, like closeLiveSessions. True when the hub did it.
+ */
+export async function forgetLiveMember(
+  env: Pick<Bindings, 'MEMBER_HUB'>,
+  userId: number,
+  timeoutMs = CLOSE_TIMEOUT_MS,
+): Promise<boolean> {
+  const hubs = env.MEMBER_HUB
+  if (!hubs) return false
+  try {
+    await withinTime(hubs.getByName(String(userId)).forget(), timeoutMs)
+    return true
+  } catch (error) {
+    console.warn(JSON.stringify({ level: 'warn', event: 'live.forget-failed', userId, error: safeErrorText(error) }))
+    return false
+  }
+}

@@ -4,6 +4,7 @@ import { createTranslator, isLang } from '../../../lib/i18n'
 import { sendEmail } from '../../email/send'
 import { getUserById } from '../../users/queries'
 import { renderExportReadyEmail } from '../emails'
+import { discardExportOfDeletedOwner, exportPrefix } from './export-files'
 import { finishJob } from './queries'
 import type { JobContext, StepResult } from './step'
 
@@ -28,10 +29,6 @@ export type ExportCursor = {
   total?: number
 }
 
-/** Where a job's files live: the pieces while it runs, then the one archive. */
-export function exportPrefix(job: Pick<Job, 'id' | 'userId'>): string {
-  return `exports/${job.userId}/${job.id}/`
-}
 function pieceKey(job: Job, n: number): string {
   return `${exportPrefix(job)}piece-${String(n).padStart(6, '0')}`
 }
@@ -126,7 +123,16 @@ export async function runExportStep(ctx: JobContext, cursor: ExportCursor): Prom
     // Email first: if finishing fails, the retry sends it again under the same idempotency
     // key (a no-op); the other order could finish the job and lose the email.
     await emailExportReady(ctx, cursor.origin, now + EXPORT_TTL_MS)
-    await finishJob(ctx.db, job.id, { fileKey: key, fileSize: bytes, expiresAt: now + EXPORT_TTL_MS }, now)
+    const finished = await finishJob(
+      ctx.db,
+      job.id,
+      { fileKey: key, fileSize: bytes, expiresAt: now + EXPORT_TTL_MS },
+      now,
+    )
+    // Stopped while the archive was written: the owner's deletion cancelled it.
+    if (!finished && (await discardExportOfDeletedOwner(env, ctx.db, job))) {
+      return { cursor, done, total, finished: true, stopped: true }
+    }
     return { cursor, done: total, total, finished: true }
   }
 
@@ -172,7 +178,8 @@ export async function runExportStep(ctx: JobContext, cursor: ExportCursor): Prom
 
 async function emailExportReady(ctx: JobContext, origin: string | undefined, expiresAt: number): Promise<void> {
   const user = await getUserById(ctx.db, ctx.job.userId)
-  if (!user) return
+  // A member whose account is being deleted gets no link to their data.
+  if (!user || user.deletedAt !== null) return
   const lang = isLang(user.language) ? user.language : 'en'
   const base = (ctx.env.BASE_URL ?? '').trim().replace(/\/+$/, '') || origin || 'http://localhost:8787'
   const email = await renderExportReadyEmail({

@@ -126,16 +126,22 @@ export async function saveJobProgress(
   return rows.length > 0
 }
 
+/**
+ * Marks a job done (with its file, for an export). False when it was stopped meanwhile
+ * (an export cancelled by its owner's deletion): the caller discards what it made.
+ */
 export async function finishJob(
   db: Db,
   id: number,
   file: { fileKey: string; fileSize: number; expiresAt: number } | null,
   now = Date.now(),
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const rows = await db
     .update(jobs)
     .set({ state: 'done', error: null, updatedAt: now, finishedAt: now, progressAt: now, ...(file ?? {}) })
-    .where(eq(jobs.id, id))
+    .where(and(eq(jobs.id, id), inArray(jobs.state, ['queued', 'running'])))
+    .returning({ id: jobs.id })
+  return rows.length > 0
 }
 
 export type FailedAttempt = { state: 'running' | 'failed'; kind: JobKind; attempts: number }

@@ -3,6 +3,7 @@ import type { Job } from '../../../db/schema'
 import type { Bindings } from '../../../env'
 import { runDeleteAccountStep } from './delete-account'
 import { runExportStep } from './export'
+import { discardExportOfDeletedOwner } from './export-files'
 import { pushJobProgress } from './progress-push'
 import { getJob, markJobRunning, saveJobProgress } from './queries'
 import type { JobContext } from './step'
@@ -42,13 +43,18 @@ export async function runJobSlice(
       job.kind === 'export'
         ? await runExportStep(context, cursor as Parameters<typeof runExportStep>[1])
         : await runDeleteAccountStep(context, cursor as Parameters<typeof runDeleteAccountStep>[1])
+    if (result.stopped) return 'gone'
     if (result.finished) {
       await pushJobProgress(env, await getJob(db, jobId))
       return 'done'
     }
     cursor = result.cursor
     const now = Date.now()
-    if (!(await saveJobProgress(db, jobId, result, now))) return 'gone'
+    if (!(await saveJobProgress(db, jobId, result, now))) {
+      // Stopped after this chunk was written: if by its owner's deletion, what it wrote goes.
+      if (job.kind === 'export') await discardExportOfDeletedOwner(env, db, job)
+      return 'gone'
+    }
     await pushJobProgress(env, { ...job, state: 'running', done: result.done, total: result.total, updatedAt: now })
     await options.afterStep?.(job, cursor)
     if (Date.now() - started >= budget) return 'more'
