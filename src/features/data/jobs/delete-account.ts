@@ -15,11 +15,30 @@ const PEOPLE_PER_STEP = 90
 /** Conversations per message step: their ids appear three times in one statement (≤ 100 parameters). */
 const CONVERSATIONS_PER_STEP = 30
 
-export type DeleteAccountCursor = {
-  phase?: 'followers' | 'following' | 'own-timeline' | 'messages' | 'posts' | 'finish'
-  done?: number
-  total?: number
+type Phase =
+  'first-messages' | 'first-posts' | 'followers' | 'following' | 'own-timeline' | 'messages' | 'posts' | 'finish'
+
+export type DeleteAccountCursor = { phase?: Phase; done?: number; total?: number }
+
+/**
+ * The phases in order. Every read hides the member from the moment of the confirmation, but
+ * until their messages and posts are gone other members' unread badges still count them,
+ * and explore and search step over each of their posts: those two go first. The later
+ * `messages` and `posts` passes find anything that arrived meanwhile (usually nothing: one
+ * query each), and a job begun before this order, whose cursor names one of them, goes on
+ * as it was.
+ */
+const NEXT: Record<Phase, Phase> = {
+  'first-messages': 'first-posts',
+  'first-posts': 'followers',
+  followers: 'following',
+  following: 'own-timeline',
+  'own-timeline': 'messages',
+  messages: 'posts',
+  posts: 'finish',
+  finish: 'finish',
 }
+const FIRST: Phase = 'first-messages'
 
 type Changes = { meta: { changes: number } }
 
@@ -78,15 +97,15 @@ export async function runDeleteAccountStep(
   cursor: DeleteAccountCursor,
 ): Promise<StepResult<DeleteAccountCursor>> {
   const me = ctx.job.userId
-  const phase = cursor.phase ?? 'followers'
+  const phase = cursor.phase ?? FIRST
   let done = cursor.done ?? 0
   let total = cursor.total ?? 0
-  const step = (next: DeleteAccountCursor['phase'], add = 0): StepResult<DeleteAccountCursor> => {
+  const step = (next: Phase, add = 0): StepResult<DeleteAccountCursor> => {
     done += add
     total = Math.max(total, done)
     return { cursor: { phase: next, done, total }, done, total, finished: false }
   }
-  if (total === 0 && phase === 'followers') {
+  if (total === 0 && (phase === FIRST || phase === 'followers')) {
     const user = await getUserById(ctx.db, me)
     if (user) total = user.postCount + user.followerCount + user.followingCount
   }
@@ -96,7 +115,7 @@ export async function runDeleteAccountStep(
     // 500 rows at a time (timeline_owner_author_idx), then the follow rows go and their
     // "following" counts are recomputed.
     const ids = await nextPeople(ctx, 'followers')
-    if (ids.length === 0) return step('following')
+    if (ids.length === 0) return step(NEXT[phase])
     const list = sql.join(
       ids.map((id) => sql`${id}`),
       sql`, `,
@@ -114,7 +133,7 @@ export async function runDeleteAccountStep(
 
   if (phase === 'following') {
     const ids = await nextPeople(ctx, 'following')
-    if (ids.length === 0) return step('own-timeline')
+    if (ids.length === 0) return step(NEXT[phase])
     await removeFollows(ctx, 'following', ids)
     return step('following', ids.length)
   }
@@ -125,16 +144,16 @@ export async function runDeleteAccountStep(
       sql`DELETE FROM timeline_entries WHERE (owner_id, created_at, post_id) IN (
         SELECT owner_id, created_at, post_id FROM timeline_entries WHERE owner_id = ${me} LIMIT ${DELETE_CHUNK_ROWS})`,
     )
-    return step(removed === DELETE_CHUNK_ROWS ? 'own-timeline' : 'messages')
+    return step(removed === DELETE_CHUNK_ROWS ? phase : NEXT[phase])
   }
 
-  if (phase === 'messages') {
+  if (phase === 'first-messages' || phase === 'messages') {
     // A few of the member's conversations at a time: their messages 500 at a time, then the
     // conversation rows, with the other members' unread badges lowered by what they had
     // unread there (the conversation row holds each side's unread count).
     const conversations = await ctx.db.all<{ id: number }>(sql`SELECT id FROM conversations
       WHERE user_a_id = ${me} OR user_b_id = ${me} LIMIT ${CONVERSATIONS_PER_STEP}`)
-    if (conversations.length === 0) return step('posts')
+    if (conversations.length === 0) return step(NEXT[phase])
     const list = sql.join(
       conversations.map((row) => sql`${row.id}`),
       sql`, `,
@@ -144,7 +163,7 @@ export async function runDeleteAccountStep(
       sql`DELETE FROM messages WHERE rowid IN (SELECT rowid FROM messages
         WHERE conversation_id IN (${list}) LIMIT ${DELETE_CHUNK_ROWS})`,
     )
-    if (removed === DELETE_CHUNK_ROWS) return step('messages', removed)
+    if (removed === DELETE_CHUNK_ROWS) return step(phase, removed)
     await ctx.db.batch([
       ctx.db
         .update(users)
@@ -164,17 +183,19 @@ export async function runDeleteAccountStep(
         ),
       ),
     ])
-    return step('messages', removed)
+    return step(phase, removed)
   }
 
-  if (phase === 'posts') {
-    // Nobody's timeline holds these posts any more; the delete cascades to translations
-    // (and to the search index through its triggers, where it exists).
-    const removed = await run(
-      ctx,
-      sql`DELETE FROM posts WHERE id IN (SELECT id FROM posts WHERE user_id = ${me} LIMIT ${DELETE_CHUNK_ROWS})`,
+  if (phase === 'first-posts' || phase === 'posts') {
+    // Timelines may still hold entries of these posts (the followers' phase removes them;
+    // reads join posts, so they show nothing meanwhile); the delete cascades to translations
+    // and, through its triggers, to the search index. Counted by RETURNING: D1's count of
+    // changes includes the rows the search index's triggers change.
+    const removed = await ctx.db.all<{ id: number }>(
+      sql`DELETE FROM posts WHERE id IN (SELECT id FROM posts WHERE user_id = ${me} LIMIT ${DELETE_CHUNK_ROWS})
+        RETURNING id`,
     )
-    return step(removed === DELETE_CHUNK_ROWS ? 'posts' : 'finish', removed)
+    return step(removed.length === DELETE_CHUNK_ROWS ? phase : NEXT[phase], removed.length)
   }
 
   // finish: export files, then the email, then the row itself (sessions, reset tokens and
